@@ -1,0 +1,78 @@
+// RxRelay build: the one entry point. `dotnet tool restore && dotnet cake --target=<Target>`.
+var target = Argument("target", "Default");
+var configuration = Argument("configuration", "Release");
+
+var solution = "./RxRelay.sln";
+var artifacts = Directory("./artifacts");
+
+// Programs published by `Publish`: project folder → assembly name.
+var programs = new Dictionary<string, string>
+{
+    ["./src/RxRelay.Worker/RxRelay.Worker.csproj"] = "rxrelay-worker",
+    ["./src/RxRelay.Proxy/RxRelay.Proxy.csproj"] = "rxrelay-proxy",
+    ["./src/RxRelay.EchoBackend/RxRelay.EchoBackend.csproj"] = "rxrelay-echo-backend",
+};
+
+Task("Clean")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+});
+
+Task("Build")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+    });
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // Every test project; a failure in any fails the target (and so CI).
+    var failures = new List<string>();
+    foreach (var project in GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.IntegrationTests.csproj")))
+    {
+        try
+        {
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = true,
+                Loggers = { "console;verbosity=normal" },
+                ResultsDirectory = artifacts + Directory("test-results"),
+            });
+        }
+        catch (Exception ex)
+        {
+            Error($"{project.GetFilenameWithoutExtension()}: {ex.Message}");
+            failures.Add(project.GetFilenameWithoutExtension().ToString());
+        }
+    }
+    if (failures.Count > 0)
+    {
+        throw new Exception("Test projects failed: " + string.Join(", ", failures));
+    }
+});
+
+Task("Publish")
+    .Does(() =>
+{
+    foreach (var (project, name) in programs)
+    {
+        DotNetPublish(project, new DotNetPublishSettings
+        {
+            Configuration = configuration,
+            SelfContained = false,
+            OutputDirectory = artifacts + Directory("publish") + Directory(name),
+        });
+    }
+});
+
+Task("Default")
+    .IsDependentOn("Test");
+
+RunTarget(target);
