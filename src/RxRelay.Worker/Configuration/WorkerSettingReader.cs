@@ -82,7 +82,7 @@ internal sealed class WorkerSettingReader(
         }
 
         List<string> items;
-        if (found.Text is { } text)
+        if (found.FilePath is null && found.Text is { } text)
         {
             items = [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         }
