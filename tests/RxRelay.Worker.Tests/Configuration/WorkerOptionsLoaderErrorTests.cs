@@ -94,7 +94,7 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
         Assert.Equal(
             [
                 $"error: invalid value '7' for provider in config file {path}: expected a string",
-                $"error: invalid value '\"a,b\"' for models in config file {path}: expected an array of strings",
+                $"error: invalid value 'a,b' for models in config file {path}: expected an array of strings",
                 $"error: invalid value '4' for max_concurrency in config file {path}: expected a positive integer",
                 $"error: invalid value '-1' for idle_timeout_secs in config file {path}: expected a positive number of seconds, at most 4294967",
             ],
