@@ -12,6 +12,8 @@ internal sealed class ChatCompletionsWriter(TimeProvider timeProvider) : EchoApi
     protected override void WriteComplete(Utf8JsonWriter json, EchoExchange exchange)
     {
         WriteStart(json, exchange, "chat.completion"u8);
+        json.WriteStartObject();
+        json.WriteNumber("index"u8, 0);
         json.WriteStartObject("message"u8);
         json.WriteString("role"u8, "assistant"u8);
         json.WritePropertyName("content"u8);
