@@ -62,10 +62,16 @@ public sealed class EchoCommandLineTests
         Assert.Equal(expected, error);
     }
 
-    [Fact]
-    public void Parse_Help_AsksForUsage()
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("--help")]
+    public void Parse_Help_AsksForUsageWithoutOptionsOrError(string flag)
     {
-        Assert.True(EchoCommandLine.Parse(["--listen", "x", "-h"]).Help is true || EchoCommandLine.Parse(["-h"]).Help);
+        var (options, error, help) = EchoCommandLine.Parse([flag]);
+
+        Assert.True(help);
+        Assert.Null(options);
+        Assert.Null(error);
     }
 
     [Fact]
