@@ -72,6 +72,21 @@ Task("Publish")
     }
 });
 
+// Foreground runs of one program, configured by its environment variables (PROXY_URL, WORKER_SECRET,
+// BACKEND_URL, LISTEN_ADDR, …, the upstream names). Ctrl-C / SIGTERM stops it cleanly.
+void RunProgram(string project)
+{
+    DotNetRun(project, new DotNetRunSettings
+    {
+        Configuration = configuration,
+        NoLaunchProfile = true,
+    });
+}
+
+Task("Run-Proxy").Does(() => RunProgram("./src/RxRelay.Proxy/RxRelay.Proxy.csproj"));
+Task("Run-Worker").Does(() => RunProgram("./src/RxRelay.Worker/RxRelay.Worker.csproj"));
+Task("Run-EchoBackend").Does(() => RunProgram("./src/RxRelay.EchoBackend/RxRelay.EchoBackend.csproj"));
+
 Task("Default")
     .IsDependentOn("Test");
 
