@@ -34,7 +34,7 @@ Task("Test")
 {
     // Every test project; a failure in any fails the target (and so CI).
     var failures = new List<string>();
-    foreach (var project in GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.IntegrationTests.csproj")))
+    foreach (var project in GetFiles("./tests/**/*.csproj"))
     {
         try
         {
