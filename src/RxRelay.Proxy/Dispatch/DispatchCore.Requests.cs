@@ -1,0 +1,157 @@
+using RxRelay.Protocol.Messages;
+
+namespace RxRelay.Proxy.Dispatch;
+
+internal sealed partial class DispatchCore
+{
+    /// <summary>
+    /// Submits a client request (reference 5.2): dispatched at once if a compatible worker has room,
+    /// else queued, else — when the provider queue is full — rejected with
+    /// <see cref="DispatchFailureKind.QueueFull"/> or <see cref="DispatchFailureKind.NoWorkersAvailable"/>.
+    /// The id counter advances even for rejections.
+    /// </summary>
+    public SubmitOutcome Submit(SubmitRequest submit)
+    {
+        var request = new PendingRequest(
+            ++_requestCounter, submit, _time.GetUtcNow(),
+            new RequestStream(_options.StreamBufferChunks, _options.StreamBufferChars));
+        if (!TryAssign(request))
+        {
+            if (_options.MaxQueueLength is { } max && _queue.DepthOf(submit.Provider) >= max)
+            {
+                var kind = AnyWorkerAdvertises(submit.Model)
+                    ? DispatchFailureKind.QueueFull
+                    : DispatchFailureKind.NoWorkersAvailable;
+                Settle();
+                return new SubmitOutcome(request.Id, null, DispatchFailure.Of(kind));
+            }
+
+            _queue.Add(request);
+        }
+
+        _requests.Add(request.Id, request);
+        Settle();
+        return new SubmitOutcome(request.Id, new RequestHandle(request.Id, request.Stream.Reader), null);
+    }
+
+    /// <summary>
+    /// The client went away. Queued → removed, nothing sent. In flight → exactly one <c>cancel</c> to its
+    /// worker and the slot is freed at once (upstream keeps it until a <c>response_complete</c> its own
+    /// workers never send); later frames for it from that worker are dropped. Either way the request's
+    /// stream ends with <see cref="DispatchFailureKind.Canceled"/>. False when the id is not live.
+    /// </summary>
+    public bool Cancel(string requestId, CancelReason reason)
+    {
+        if (!_requests.TryGetValue(requestId, out var request)) return false;
+        if (request.IsQueued)
+        {
+            _queue.Remove(request);
+            Finish(request, new RequestEvent.Failed(DispatchFailure.Of(DispatchFailureKind.Canceled)));
+        }
+        else
+        {
+            AbortInFlight(request, reason, DispatchFailureKind.Canceled);
+        }
+
+        Settle();
+        return true;
+    }
+
+    /// <summary>
+    /// <c>response_chunk</c>. Forwarded when the request is in flight on this worker (dropped for
+    /// non-streaming requests, whose handler only waits for the completion); dropped when this worker's
+    /// request was cancelled; any other id is a violation (worker closed 1002, requests requeued). A chunk
+    /// the bounded buffer can't take fails the request with <see cref="DispatchFailureKind.ClientTooSlow"/>
+    /// and cancels it on the worker.
+    /// </summary>
+    public FrameVerdict OnChunk(string workerId, string requestId, string text)
+    {
+        if (FindWorker(workerId) is not { } worker) return FrameVerdict.ProtocolViolation;
+        var verdict = ApplyChunk(worker, requestId, text);
+        Settle();
+        return verdict;
+    }
+
+    /// <summary>
+    /// <c>response_complete</c>. In flight on this worker → delivered, slot freed, queue pulled. Unknown,
+    /// finished or cancelled id → dropped silently. In flight on a <i>different</i> worker → violation and
+    /// not delivered (upstream delivers it, reference 11 item 8).
+    /// </summary>
+    public FrameVerdict OnComplete(string workerId, ResponseComplete response)
+    {
+        if (FindWorker(workerId) is not { } worker) return FrameVerdict.ProtocolViolation;
+        var verdict = ApplyComplete(worker, response);
+        Settle();
+        return verdict;
+    }
+
+    private FrameVerdict ApplyChunk(WorkerState worker, string requestId, string text)
+    {
+        if (_requests.TryGetValue(requestId, out var request) && request.Worker == worker)
+        {
+            if (!request.Submit.IsStreaming) return FrameVerdict.Dropped;
+            if (request.Stream.TryWriteChunk(text)) return FrameVerdict.Accepted;
+            AbortInFlight(request, CancelReason.ClientDisconnect, DispatchFailureKind.ClientTooSlow);
+            return FrameVerdict.Dropped;
+        }
+
+        if (worker.WasCancelled(requestId)) return FrameVerdict.Dropped;
+        RemoveWorker(worker, WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+        return FrameVerdict.ProtocolViolation;
+    }
+
+    private FrameVerdict ApplyComplete(WorkerState worker, ResponseComplete response)
+    {
+        if (!_requests.TryGetValue(response.RequestId, out var request) || request.Worker is null)
+        {
+            worker.ForgetCancelled(response.RequestId);
+            return FrameVerdict.Dropped;
+        }
+
+        if (request.Worker != worker)
+        {
+            RemoveWorker(worker, WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+            return FrameVerdict.ProtocolViolation;
+        }
+
+        Detach(request);
+        Finish(request, new RequestEvent.Completed(response));
+        ReleaseSlot(worker);
+        return FrameVerdict.Accepted;
+    }
+
+    /// <summary>Cancels an in-flight request on its worker, fails it, frees the slot.</summary>
+    private void AbortInFlight(PendingRequest request, CancelReason reason, DispatchFailureKind kind)
+    {
+        var worker = request.Worker!;
+        Detach(request);
+        worker.RememberCancelled(request.Id);
+        Send(worker, new CancelRequest(request.Id, reason)); // before any new request it may pull
+        Finish(request, new RequestEvent.Failed(DispatchFailure.Of(kind)));
+        ReleaseSlot(worker);
+    }
+
+    /// <summary>Takes the request off its worker: in-flight list and reported load (not below 0).</summary>
+    private static void Detach(PendingRequest request)
+    {
+        var worker = request.Worker!;
+        worker.InFlight.Remove(request);
+        if (worker.ReportedLoad > 0) worker.ReportedLoad--;
+        request.Worker = null;
+    }
+
+    /// <summary>A freed slot either ends a drained worker or pulls queued work at once.</summary>
+    private void ReleaseSlot(WorkerState worker)
+    {
+        if (worker.IsDraining && worker.InFlight.Count == 0)
+            RemoveWorker(worker, WorkerCloseReasons.NormalCode, WorkerCloseReasons.GracefulShutdownComplete);
+        else
+            PullFor(worker);
+    }
+
+    private void Finish(PendingRequest request, RequestEvent terminal)
+    {
+        _requests.Remove(request.Id);
+        request.Stream.Finish(terminal);
+    }
+}

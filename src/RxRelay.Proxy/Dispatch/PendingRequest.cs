@@ -1,0 +1,24 @@
+namespace RxRelay.Proxy.Dispatch;
+
+/// <summary>Mutable state of one accepted request; owned by <see cref="DispatchCore"/>.</summary>
+internal sealed class PendingRequest(long sequence, SubmitRequest submit, DateTimeOffset queuedAt, RequestStream stream)
+{
+    /// <summary>Submission order; breaks ties between equal queue times.</summary>
+    public long Sequence { get; } = sequence;
+
+    public string Id { get; } = "request-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public SubmitRequest Submit { get; } = submit;
+
+    /// <summary>First submission time; kept across requeues, so the queue timeout is a true deadline.</summary>
+    public DateTimeOffset QueuedAt { get; } = queuedAt;
+
+    public RequestStream Stream { get; } = stream;
+
+    public int RequeueCount { get; set; }
+
+    /// <summary>The worker it is in flight on; null while queued.</summary>
+    public WorkerState? Worker { get; set; }
+
+    public bool IsQueued { get; set; }
+}

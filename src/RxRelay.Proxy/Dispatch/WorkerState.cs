@@ -1,0 +1,71 @@
+namespace RxRelay.Proxy.Dispatch;
+
+/// <summary>Mutable state of one connected worker; owned by <see cref="DispatchCore"/>, never shared.</summary>
+internal sealed class WorkerState
+{
+    // Late frames of cancelled requests must be recognised, but a worker that never answers a cancel
+    // (upstream workers don't) must not grow this set forever: the oldest entries are forgotten.
+    private const int CancelledMemory = 1024;
+
+    private readonly HashSet<string> _cancelled = new(StringComparer.Ordinal);
+    private readonly Queue<string> _cancelledOrder = new();
+
+    public WorkerState(long sequence, string provider, string name, uint maxConcurrent, IWorkerOutbox outbox)
+    {
+        Sequence = sequence;
+        Id = "worker-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Provider = provider;
+        Name = name;
+        MaxConcurrent = Math.Max(1u, maxConcurrent);
+        Outbox = outbox;
+    }
+
+    /// <summary>Registration order; also the round-robin position (never shifts, unlike a list index).</summary>
+    public long Sequence { get; }
+
+    public string Id { get; }
+
+    public string Provider { get; }
+
+    public string Name { get; }
+
+    public uint MaxConcurrent { get; }
+
+    public IWorkerOutbox Outbox { get; }
+
+    public IReadOnlyList<string> Models { get; private set; } = [];
+
+    public bool HasWildcard { get; private set; }
+
+    public uint ReportedLoad { get; set; }
+
+    /// <summary>Requests assigned and not finished, in assignment order (requeue keeps this order).</summary>
+    public List<PendingRequest> InFlight { get; } = [];
+
+    public bool IsDraining { get; set; }
+
+    /// <summary>Set when the outbox refused a frame; removal follows at the end of the operation.</summary>
+    public bool IsLost { get; set; }
+
+    public uint SelectionLoad => Math.Max(ReportedLoad, (uint)InFlight.Count);
+
+    public bool CanTakeWork => !IsDraining && !IsLost && SelectionLoad < MaxConcurrent;
+
+    public void SetModels(IReadOnlyList<string> models)
+    {
+        Models = models;
+        HasWildcard = models.Contains(ModelList.Wildcard, StringComparer.Ordinal);
+    }
+
+    public void RememberCancelled(string requestId)
+    {
+        if (!_cancelled.Add(requestId)) return;
+        _cancelledOrder.Enqueue(requestId);
+        if (_cancelledOrder.Count > CancelledMemory) _cancelled.Remove(_cancelledOrder.Dequeue());
+    }
+
+    public bool WasCancelled(string requestId) => _cancelled.Contains(requestId);
+
+    /// <summary>A late completion ends a cancelled request for good; nothing more will arrive for it.</summary>
+    public bool ForgetCancelled(string requestId) => _cancelled.Remove(requestId);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Time.Testing;
+using RxRelay.Protocol.Messages;
+using RxRelay.Proxy.Dispatch;
+
+namespace RxRelay.Proxy.Tests.Dispatch;
+
+/// <summary>Records what the core sends to one worker; can be told to refuse frames.</summary>
+internal sealed class RecordingOutbox : IWorkerOutbox
+{
+    public List<ProxyMessage> Frames { get; } = [];
+
+    public List<(ushort Code, string Reason)> Closes { get; } = [];
+
+    public bool Refuse { get; set; }
+
+    /// <summary>Frames other than the register_ack, which every worker gets first.</summary>
+    public IReadOnlyList<ProxyMessage> AfterAck => Frames.Skip(1).ToList();
+
+    public IReadOnlyList<string> RequestIds => Frames.OfType<WorkerRequest>().Select(r => r.RequestId).ToList();
+
+    public bool TrySend(ProxyMessage message)
+    {
+        if (Refuse) return false;
+        Frames.Add(message);
+        return true;
+    }
+
+    public void Close(ushort code, string reason) => Closes.Add((code, reason));
+}
+
+/// <summary>A core on virtual time plus terse helpers; one per test.</summary>
+internal sealed class CoreHarness : IDisposable
+{
+    public const string Provider = "openai";
+
+    public CoreHarness(DispatchOptions? options = null)
+    {
+        Core = new DispatchCore(options ?? new DispatchOptions(), Time, action => action());
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public DispatchCore Core { get; }
+
+    public Dictionary<string, RecordingOutbox> Outboxes { get; } = [];
+
+    public Dictionary<string, RequestHandle> Handles { get; } = [];
+
+    public string Register(string name, string[] models, uint max = 1, uint load = 0, string provider = Provider)
+    {
+        var outbox = new RecordingOutbox();
+        var registration = Core.RegisterWorker(provider, name, models, max, load, "2026-04-bridge-v1", outbox);
+        Outboxes[registration.WorkerId] = outbox;
+        return registration.WorkerId;
+    }
+
+    public SubmitOutcome Submit(string model, bool streaming = false, string provider = Provider)
+    {
+        var outcome = Core.Submit(new SubmitRequest(
+            provider, model, "/v1/chat/completions", streaming, "{\"model\":\"" + model + "\"}",
+            new Dictionary<string, string>(StringComparer.Ordinal)));
+        if (outcome.Handle is { } handle) Handles[outcome.RequestId] = handle;
+        return outcome;
+    }
+
+    public FrameVerdict Complete(string workerId, string requestId, ushort status = 200, string body = "ok") =>
+        Core.OnComplete(workerId, Completion(requestId, status, body));
+
+    public static ResponseComplete Completion(string requestId, ushort status = 200, string body = "ok") =>
+        new(requestId, status, new Dictionary<string, string>(StringComparer.Ordinal), body);
+
+    public IReadOnlyList<string> RequestsSentTo(string workerId) => Outboxes[workerId].RequestIds;
+
+    /// <summary>Every event buffered for a request so far (reading frees the buffer, as the HTTP handler would).</summary>
+    public List<RequestEvent> Events(string requestId)
+    {
+        var events = new List<RequestEvent>();
+        while (Handles[requestId].Events.TryRead(out var item)) events.Add(item);
+        return events;
+    }
+
+    public bool IsEnded(string requestId) => Handles[requestId].Events.Completion.IsCompleted;
+
+    public static RequestEvent.Failed Failed(DispatchFailureKind kind) => new(DispatchFailure.Of(kind));
+
+    public void Dispose() => Core.Dispose();
+}
