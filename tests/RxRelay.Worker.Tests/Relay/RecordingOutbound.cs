@@ -28,6 +28,8 @@ internal sealed class RecordingOutbound : IWorkerOutbound
 
     public long ChunkChars { get; private set; }
 
+    public int MaxChunkChars { get; private set; }
+
     public IReadOnlyList<WorkerMessage> Messages
     {
         get
@@ -57,10 +59,11 @@ internal sealed class RecordingOutbound : IWorkerOutbound
 
         lock (_gate)
         {
-            if (message is ResponseChunk chunk && DiscardChunkText)
+            if (message is ResponseChunk chunk)
             {
                 ChunkChars += chunk.Chunk.Length;
-                message = chunk with { Chunk = string.Empty };
+                MaxChunkChars = Math.Max(MaxChunkChars, chunk.Chunk.Length);
+                message = DiscardChunkText ? chunk with { Chunk = string.Empty } : chunk;
             }
 
             _messages.Add(message);

@@ -32,17 +32,17 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public string Url { get; }
 
-    public static Task<TestBackend> StartAsync(Func<HttpContext, Task> handler)
-        => StartAsync((context, _) => handler(context));
+    public static Task<TestBackend> StartAsync(Func<HttpContext, Task> handler, int port = 0)
+        => StartAsync((context, _) => handler(context), port);
 
     /// <summary>Starts a backend whose handler also gets the recorded request (the body is already read).</summary>
-    public static async Task<TestBackend> StartAsync(Func<HttpContext, RecordedRequest, Task> handler)
+    public static async Task<TestBackend> StartAsync(Func<HttpContext, RecordedRequest, Task> handler, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, port);
             kestrel.AddServerHeader = false;
             // Backpressure tests stall the reader on purpose; Kestrel must not cut it as a slow client.
             kestrel.Limits.MinResponseDataRate = null;
