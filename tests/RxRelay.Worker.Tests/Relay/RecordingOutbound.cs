@@ -77,7 +77,7 @@ internal sealed class RecordingOutbound : IWorkerOutbound
 
     public void Release() => Interlocked.Exchange(ref _hold, null)?.TrySetResult();
 
-    public Task WaitUntilAsync(Func<RecordingOutbound, bool> condition)
+    public Task WaitUntilAsync(Func<RecordingOutbound, bool> condition, TimeSpan? limit = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -86,7 +86,7 @@ internal sealed class RecordingOutbound : IWorkerOutbound
         }
 
         Notify();
-        return done.Task.WaitAsync(WaitLimit);
+        return done.Task.WaitAsync(limit ?? WaitLimit);
     }
 
     public async Task<ResponseComplete> WaitForCompletionAsync(string requestId)
