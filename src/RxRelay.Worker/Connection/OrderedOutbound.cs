@@ -14,8 +14,11 @@ namespace RxRelay.Worker.Connection;
 /// </summary>
 internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
 {
-    private readonly Channel<PendingFrame> _queue =
-        Channel.CreateUnbounded<PendingFrame>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: an idle writer starts the socket write on the thread that queued the
+    // frame (up to its first real await) instead of a thread-pool hop; this keeps frame order trivially
+    // FIFO and makes the writer deterministic under a virtual-time scheduler.
+    private readonly Channel<PendingFrame> _queue = Channel.CreateUnbounded<PendingFrame>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
 
     public ValueTask SendAsync(WorkerMessage message, CancellationToken cancellationToken)
         => new(Enqueue(message).WaitAsync(cancellationToken));

@@ -26,9 +26,14 @@ internal sealed partial class WorkerConnection(
 
     /// <summary>Every reconnect decision, after it is logged; completes only after <see cref="StopAsync"/>.</summary>
     public IObservable<ReconnectDecision> Run()
-        => Observable.Using(CreateSession, session => session.Run().Select(MarkStopped))
+        => Observable.Defer(() => _stopping ? NoMoreSessions : OneSession())
             .RepeatWithPolicy(policy, scheduler)
             .Do(LogDecision);
+
+    private static IObservable<SessionOutcome> NoMoreSessions => Observable.Return(SessionOutcome.Stopped(TimeSpan.Zero));
+
+    private IObservable<SessionOutcome> OneSession()
+        => Observable.Using(CreateSession, session => session.Run().Select(MarkStopped));
 
     /// <summary>Drains and closes the current session (if connected); the loop then completes instead of reconnecting.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
