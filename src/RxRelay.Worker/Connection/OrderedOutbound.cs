@@ -1,4 +1,5 @@
 using System.Reactive;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Threading.Channels;
 using RxRelay.Protocol;
@@ -31,7 +32,14 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
     /// which ends the session. Unsubscribing stops the writer.
     /// </summary>
     public IObservable<Unit> Writes(IProxyLink link)
-        => Observable.FromAsync(ct => WriteAllAsync(link, ct));
+        => Observable.Create<Unit>(observer =>
+        {
+            // Not FromAsync: its failure would arrive through a task continuation, one thread-pool hop
+            // later; reporting from the writer itself ends the session at the instant the write failed.
+            var cancellation = new CancellationTokenSource();
+            _ = WriteAllAsync(link, observer, cancellation.Token);
+            return Disposable.Create(cancellation.Cancel);
+        });
 
     /// <summary>Frames still queued when the session ends are cancelled, so no relay call waits forever.</summary>
     public void Dispose()
@@ -49,20 +57,35 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
             : Task.FromException(new ObjectDisposedException(nameof(OrderedOutbound), "the session has ended"));
     }
 
-    private async Task WriteAllAsync(IProxyLink link, CancellationToken cancellationToken)
+    private async Task WriteAllAsync(IProxyLink link, IObserver<Unit> observer, CancellationToken cancellationToken)
     {
-        await foreach (var frame in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            try
-            {
-                await link.SendAsync(frame.Utf8, cancellationToken).ConfigureAwait(false);
-                frame.Written.TrySetResult();
-            }
-            catch (Exception error)
-            {
-                frame.Written.TrySetException(error);
-                throw;
-            }
+            await foreach (var frame in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await WriteAsync(link, frame, cancellationToken).ConfigureAwait(false);
+            observer.OnCompleted();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Unsubscribed: the session is over and nobody listens.
+        }
+        catch (Exception error)
+        {
+            observer.OnError(error);
+        }
+    }
+
+    private static async Task WriteAsync(IProxyLink link, PendingFrame frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await link.SendAsync(frame.Utf8, cancellationToken).ConfigureAwait(false);
+            frame.Written.TrySetResult();
+        }
+        catch (Exception error)
+        {
+            frame.Written.TrySetException(error);
+            throw;
         }
     }
 
