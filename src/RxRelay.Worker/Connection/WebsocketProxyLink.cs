@@ -17,6 +17,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
     private readonly WebsocketClient _client;
     private readonly IScheduler _delivery;
     private IObserver<LinkEvent>? _events;
+    private WebSocket? _socket;
 
     public WebsocketProxyLink(Uri url, string workerSecret, IScheduler delivery)
     {
@@ -49,8 +50,9 @@ internal sealed class WebsocketProxyLink : IProxyLink
     public async ValueTask SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
     {
         // Not SendInstant: it silently drops a frame when the socket is not open, and it only takes strings.
-        // Frames reach here one at a time from the session's ordered outbound writer.
-        var socket = _client.NativeClient ?? throw new WebSocketException(WebSocketError.InvalidState);
+        // Frames reach here one at a time from the session's ordered outbound writer. The socket is our own
+        // reference: the library publishes its client only after our connect callback has returned.
+        var socket = Volatile.Read(ref _socket) ?? throw new WebSocketException(WebSocketError.InvalidState);
         await socket.SendAsync(utf8Json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -74,6 +76,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
             throw;
         }
 
+        Volatile.Write(ref _socket, socket);
         _events?.OnNext(new LinkEvent.Opened());
         return socket;
     }
