@@ -80,7 +80,9 @@ internal sealed partial class WorkerConnection(
                 break;
             case SessionEnd.Failed:
                 var error = decision.Outcome.Error;
-                logger.ErrorReconnect(error, error?.Message ?? "unknown", decision.Attempt, delayMs, seconds);
+                logger.ErrorReconnect(error?.Message ?? "unknown", decision.Attempt, delayMs, seconds);
+                if (error is not null)
+                    logger.ErrorDetail(error);
                 break;
         }
     }
