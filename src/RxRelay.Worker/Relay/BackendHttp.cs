@@ -58,6 +58,10 @@ internal sealed class BackendHttp : IDisposable
         UseCookies = false,
         // The backend is local; an HTTP_PROXY meant for the internet must not intercept it.
         UseProxy = false,
+        // Disposing an unfinished response (a cancelled request) would otherwise try to drain up to
+        // 1 MiB for up to 2 s to reuse the connection, so the backend kept generating for a client that
+        // is gone. Zero makes cancel close the backend connection at once.
+        MaxResponseDrainSize = 0,
     };
 
     public void Dispose() => Client.Dispose();
