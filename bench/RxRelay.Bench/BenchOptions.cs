@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace RxRelay.Bench;
+
+/// <summary>What one harness run does. Built once from the command line, never mutated.</summary>
+internal sealed record BenchOptions
+{
+    /// <summary><c>--duration</c>: measured seconds per load cell (default 10).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>--warmup</c>: seconds of unrecorded load before each cell is measured (default 2).</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>--scale-workers</c>: idle-worker fleet sizes for the scale cell (default 1000,5000; 0 is always measured first).</summary>
+    public IReadOnlyList<int> ScaleWorkers { get; init; } = [1000, 5000];
+
+    /// <summary><c>--scale-requests</c>: sequential probe requests per fleet size (default 200).</summary>
+    public int ScaleRequests { get; init; } = 200;
+
+    /// <summary><c>--publish-dir</c>: where <c>dotnet cake --target=Publish</c> put the programs (default: <c>artifacts/publish</c> of the repository).</summary>
+    public string? PublishDirectory { get; init; }
+
+    /// <summary><c>--out</c>: the JSON results file (default: <c>artifacts/bench/results.json</c> of the repository).</summary>
+    public string? OutputFile { get; init; }
+
+    /// <summary><c>--only</c>: comma-separated target names (direct, yarp, rxrelay) to measure; default all three.</summary>
+    public IReadOnlySet<string> Targets { get; init; } = new HashSet<string>(["direct", "yarp", "rxrelay"], StringComparer.Ordinal);
+
+    /// <summary><c>--no-scale</c>: skip the idle-worker scale cell.</summary>
+    public bool SkipScale { get; init; }
+
+    /// <summary><c>--micro</c>: run the BenchmarkDotNet codec micro-benchmarks instead of the load cells.</summary>
+    public bool Micro { get; init; }
+
+    /// <summary>Set when parsing failed; the text names the flag.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Set by <c>--help</c>.</summary>
+    public bool Help { get; init; }
+
+    public const string Usage = """
+        rxrelay-bench: direct vs one-hop YARP vs RxRelay on loopback, plus an idle-worker scale cell.
+
+        usage: rxrelay-bench [options]
+          --duration SECS        measured seconds per load cell [default: 10]
+          --warmup SECS          unrecorded warm-up seconds per cell [default: 2]
+          --quick                CI-size run: --duration 2 --warmup 1 --scale-workers 200 --scale-requests 50
+          --scale-workers N,M    idle-worker fleet sizes [default: 1000,5000]
+          --scale-requests N     sequential probe requests per fleet size [default: 200]
+          --only LIST            targets to load: direct,yarp,rxrelay [default: all]
+          --no-scale             skip the idle-worker scale cell
+          --publish-dir DIR      published programs [default: <repo>/artifacts/publish]
+          --out FILE             results JSON [default: <repo>/artifacts/bench/results.json]
+          --micro                run the ProtocolCodec micro-benchmarks (BenchmarkDotNet) instead
+          --help                 this text
+
+        Exit code 0 only when every request of every cell succeeded and every requested target ran.
+        """;
+
+    /// <summary>Parses the command line. Later flags win, so <c>--quick --duration 5</c> keeps 5 s.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i];
+            string Next() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{flag} needs a value");
+            try
+            {
+                options = flag switch
+                {
+                    "--duration" => options with { Duration = Seconds(flag, Next()) },
+                    "--warmup" => options with { Warmup = Seconds(flag, Next(), allowZero: true) },
+                    "--quick" => options with
+                    {
+                        Duration = TimeSpan.FromSeconds(2),
+                        Warmup = TimeSpan.FromSeconds(1),
+                        ScaleWorkers = [200],
+                        ScaleRequests = 50,
+                    },
+                    "--scale-workers" => options with { ScaleWorkers = Counts(flag, Next()) },
+                    "--scale-requests" => options with { ScaleRequests = Count(flag, Next()) },
+                    "--only" => options with { Targets = TargetNames(Next()) },
+                    "--no-scale" => options with { SkipScale = true },
+                    "--publish-dir" => options with { PublishDirectory = Next() },
+                    "--out" => options with { OutputFile = Next() },
+                    "--micro" => options with { Micro = true },
+                    "--help" or "-h" => options with { Help = true },
+                    _ => throw new FormatException($"unknown flag '{flag}' (see --help)"),
+                };
+            }
+            catch (FormatException ex)
+            {
+                return options with { Error = "error: " + ex.Message };
+            }
+        }
+
+        return options;
+    }
+
+    private static TimeSpan Seconds(string flag, string value, bool allowZero = false) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && (s > 0 || (allowZero && s == 0)) && s < 3600
+            ? TimeSpan.FromSeconds(s)
+            : throw new FormatException($"{flag}: '{value}' is not a number of seconds ({(allowZero ? ">= 0" : "> 0")}, < 3600)");
+
+    private static int Count(string flag, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new FormatException($"{flag}: '{value}' is not a positive integer");
+
+    private static int[] Counts(string flag, string value) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Count(flag, v))];
+
+    private static HashSet<string> TargetNames(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = names.Except(["direct", "yarp", "rxrelay"]).ToList();
+        return unknown.Count == 0 && names.Count > 0
+            ? names
+            : throw new FormatException($"--only: unknown target(s) {string.Join(", ", unknown)}; expected direct, yarp, rxrelay");
+    }
+}

@@ -1,0 +1,73 @@
+namespace RxRelay.Bench.Load;
+
+/// <summary>
+/// Counts SSE <c>data: </c> lines other than <c>data: [DONE]</c> in a byte stream that arrives in
+/// arbitrary pieces (a line may be split across reads). Only the start of a line matters, so it keeps
+/// a 13-byte prefix and the line length, nothing else: no string and no allocation per read.
+/// </summary>
+internal struct SseChunkCounter
+{
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+    private static ReadOnlySpan<byte> DoneLine => "data: [DONE]"u8;
+
+    private PrefixBuffer prefix;
+    private int lineLength;
+
+    /// <summary>Data lines seen so far, <c>[DONE]</c> excluded.</summary>
+    public int Chunks { get; private set; }
+
+    /// <summary>Feeds the next piece of the body.</summary>
+    public void Feed(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b == (byte)'\n')
+            {
+                EndLine();
+                continue;
+            }
+
+            if (lineLength < PrefixBuffer.Size)
+            {
+                prefix[lineLength] = b;
+            }
+
+            lineLength++;
+        }
+    }
+
+    /// <summary>Counts a last line that had no newline.</summary>
+    public void Complete()
+    {
+        if (lineLength > 0)
+        {
+            EndLine();
+        }
+    }
+
+    private void EndLine()
+    {
+        ReadOnlySpan<byte> kept = prefix;
+        var line = kept[..Math.Min(lineLength, PrefixBuffer.Size)];
+        var wholeLineKept = lineLength <= PrefixBuffer.Size;
+        if (wholeLineKept && line.Length > 0 && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        var isDone = wholeLineKept && line.SequenceEqual(DoneLine);
+        if (line.StartsWith(DataPrefix) && !isDone)
+        {
+            Chunks++;
+        }
+
+        lineLength = 0;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Size)]
+    private struct PrefixBuffer
+    {
+        public const int Size = 13; // "data: [DONE]" plus a possible '\r'
+        private byte first;
+    }
+}

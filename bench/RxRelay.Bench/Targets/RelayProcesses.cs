@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace RxRelay.Bench.Targets;
+
+/// <summary>
+/// RxRelay as deployed: the published <c>rxrelay-proxy</c> and <c>rxrelay-worker</c> as child processes
+/// with upstream's flags (reference 8.1 / 8.2). Ready when the proxy's <c>GET /health</c> reports
+/// <c>workers_connected</c> ≥ the number expected.
+/// </summary>
+internal sealed class RelayProcesses : IAsyncDisposable
+{
+    public const string Model = "echo";
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    private RelayProcesses(ChildProcess proxy, ChildProcess? worker, Uri proxyAddress, string secret)
+    {
+        Proxy = proxy;
+        Worker = worker;
+        ProxyAddress = proxyAddress;
+        Secret = secret;
+    }
+
+    public ChildProcess Proxy { get; }
+
+    public ChildProcess? Worker { get; }
+
+    public Uri ProxyAddress { get; }
+
+    /// <summary>The worker secret the proxy was started with (the scale fleet authenticates with it).</summary>
+    public string Secret { get; }
+
+    /// <summary>Proxy plus one worker in front of <paramref name="backend"/>.</summary>
+    public static Task<RelayProcesses> StartAsync(PublishedPrograms programs, Uri backend, HttpClient http, CancellationToken cancellationToken) =>
+        StartCoreAsync(programs, backend, http, cancellationToken);
+
+    /// <summary>A proxy alone, for the idle-worker scale cell.</summary>
+    public static Task<RelayProcesses> StartProxyOnlyAsync(PublishedPrograms programs, HttpClient http, CancellationToken cancellationToken) =>
+        StartCoreAsync(programs, backend: null, http, cancellationToken);
+
+    /// <summary><c>workers_connected</c> from <c>GET /health</c>, or null while the proxy does not answer.</summary>
+    public async Task<int?> WorkersConnectedAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(ProxyAddress, "/health"), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            using var json = await JsonDocument.ParseAsync(
+                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
+            return json.RootElement.TryGetProperty("workers_connected", out var count) && count.TryGetInt32(out var n) ? n : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls <c>/health</c> until at least <paramref name="expected"/> workers are connected.</summary>
+    public async Task WaitForWorkersAsync(HttpClient http, int expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        int? seen = null;
+        while (Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            seen = await WorkersConnectedAsync(http, cancellationToken).ConfigureAwait(false);
+            if (seen >= expected)
+            {
+                return;
+            }
+
+            if (Proxy.HasExited)
+            {
+                throw Proxy.Failure("exited");
+            }
+
+            if (Worker is { HasExited: true })
+            {
+                throw Worker.Failure("exited");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw (Worker ?? Proxy).Failure($"did not reach workers_connected >= {expected} within {timeout.TotalSeconds:0} s (last /health: {seen?.ToString(CultureInfo.InvariantCulture) ?? "no answer"})");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Worker is not null)
+        {
+            await Worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Proxy.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<RelayProcesses> StartCoreAsync(PublishedPrograms programs, Uri? backend, HttpClient http, CancellationToken cancellationToken)
+    {
+        var secret = "bench-" + Guid.NewGuid().ToString("N");
+        var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        var proxy = ChildProcess.Start("rxrelay-proxy", programs.Proxy,
+        [
+            "--listen", $"127.0.0.1:{port}",
+            "--provider", "local",
+            "--worker-secret", secret,
+            "--max-queue-len", "0",
+            "--log-level", "warn",
+        ]);
+        var proxyAddress = new Uri($"http://127.0.0.1:{port}/");
+        var relay = new RelayProcesses(proxy, null, proxyAddress, secret);
+        try
+        {
+            await relay.WaitForWorkersAsync(http, 0, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+            if (backend is null)
+            {
+                return relay;
+            }
+
+            var worker = ChildProcess.Start("rxrelay-worker", programs.Worker,
+            [
+                "--proxy-url", $"http://127.0.0.1:{port}",
+                "--worker-secret", secret,
+                "--provider", "local",
+                "--worker-name", "bench-worker",
+                "--models", Model,
+                "--max-concurrency", "128",
+                "--backend-url", backend.GetLeftPart(UriPartial.Authority),
+                "--log-level", "warn",
+            ]);
+            relay = new RelayProcesses(proxy, worker, proxyAddress, secret);
+            await relay.WaitForWorkersAsync(http, 1, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+            return relay;
+        }
+        catch
+        {
+            await relay.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
