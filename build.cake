@@ -72,6 +72,40 @@ Task("Publish")
     }
 });
 
+// Benchmarks (issue 7, docs/benchmarks.md). `Bench` measures direct vs one-hop YARP vs RxRelay on loopback
+// with the published programs, plus the idle-worker scale cell; it fails when any request failed or a path
+// could not run. Options pass through: --quick, --duration=S, --warmup=S, --scale-workers=N,M,
+// --scale-requests=N, --only=direct,yarp,rxrelay, --no-scale, --micro (codec micro-benchmarks instead).
+// `Bench-Micro` runs only the micro-benchmarks, without publishing first.
+void RunBench(ProcessArgumentBuilder args)
+{
+    DotNetRun("./bench/RxRelay.Bench/RxRelay.Bench.csproj", args, new DotNetRunSettings
+    {
+        Configuration = configuration,
+        NoLaunchProfile = true,
+    });
+}
+
+Task("Bench")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    var args = new ProcessArgumentBuilder()
+        .Append("--publish-dir").AppendQuoted(MakeAbsolute(artifacts + Directory("publish")).FullPath)
+        .Append("--out").AppendQuoted(MakeAbsolute(artifacts + Directory("bench") + File("results.json")).FullPath);
+    foreach (var flag in new[] { "micro", "quick", "no-scale" })
+    {
+        if (HasArgument(flag)) args.Append("--" + flag);
+    }
+    foreach (var option in new[] { "duration", "warmup", "scale-workers", "scale-requests", "only" })
+    {
+        if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
+    }
+    RunBench(args);
+});
+
+Task("Bench-Micro").Does(() => RunBench(new ProcessArgumentBuilder().Append("--micro")));
+
 // Foreground runs of one program, configured by its environment variables (PROXY_URL, WORKER_SECRET,
 // BACKEND_URL, LISTEN_ADDR, …, the upstream names). Ctrl-C / SIGTERM stops it cleanly.
 void RunProgram(string project)

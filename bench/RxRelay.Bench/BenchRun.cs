@@ -97,6 +97,13 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                 (result.ChunksPerSec is { } cps ? $", {cps:N0} chunks/s, TTFB p50 {result.TtfbP50Ms:0.000} ms" : "") +
                 $", errors {result.Errors}{(result.Errors > 0 ? " (" + string.Join(" | ", result.ErrorSamples) + ")" : "")}");
             results.Add(result);
+            if (result.Errors > 0)
+            {
+                foreach (var process in loadTarget.Monitored)
+                {
+                    log($"  last output of {process.Name}:{Environment.NewLine}{process.RecentOutput()}");
+                }
+            }
             if (loadTarget.Monitored.FirstOrDefault(p => p.HasExited) is { } dead)
             {
                 failed = true;

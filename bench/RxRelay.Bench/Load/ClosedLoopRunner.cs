@@ -14,6 +14,10 @@ internal sealed class ClosedLoopRunner(HttpClient client)
 {
     private const int MaxErrorSamples = 5;
 
+    // A request still unanswered this long after the window closed is an error, not a reason to hang:
+    // a wedged path must fail the cell in bounded time.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
     /// <summary>Runs one cell against <paramref name="endpoint"/> (a full <c>/v1/chat/completions</c> URL).</summary>
     /// <param name="expectedChunks">For streams: the data-line count every answer must have (a truncated stream is an error).</param>
     public async Task<CellMeasurement> RunAsync(
@@ -25,10 +29,13 @@ internal sealed class ClosedLoopRunner(HttpClient client)
         var window = new MeasuredWindow(
             start + (long)(warmup.TotalSeconds * Stopwatch.Frequency),
             start + (long)((warmup + duration).TotalSeconds * Stopwatch.Frequency));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(warmup + duration + Grace);
         var loops = Enumerable.Range(0, concurrency)
-            .Select(_ => Task.Run(() => LoopAsync(endpoint, workload, body, window, expectedChunks, cancellationToken), cancellationToken))
+            .Select(_ => Task.Run(() => LoopAsync(endpoint, workload, body, window, expectedChunks, deadline.Token), cancellationToken))
             .ToArray();
         var results = await Task.WhenAll(loops).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
 
         return new CellMeasurement(
             duration,
@@ -105,6 +112,7 @@ internal sealed class ClosedLoopRunner(HttpClient client)
                 var counter = new SseChunkCounter();
                 var ttfb = double.NaN;
                 long bytes = 0;
+                var lastRead = 0;
                 int read;
                 while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
@@ -114,6 +122,7 @@ internal sealed class ClosedLoopRunner(HttpClient client)
                     }
 
                     bytes += read;
+                    lastRead = read;
                     if (workload.Streaming)
                     {
                         counter.Feed(buffer.AsSpan(0, read));
@@ -121,10 +130,21 @@ internal sealed class ClosedLoopRunner(HttpClient client)
                 }
 
                 counter.Complete();
-                return (ttfb, counter.Chunks, Check(response.StatusCode, bytes, workload.Streaming, counter.Chunks, expectedChunks));
+                var error = Check(response.StatusCode, bytes, workload.Streaming, counter.Chunks, expectedChunks);
+                if (error is not null && response.StatusCode != HttpStatusCode.OK)
+                {
+                    // An error answer's body says why (e.g. the proxy's 503 text); the buffer holds its last read.
+                    error += ": " + System.Text.Encoding.UTF8.GetString(buffer, 0, Math.Min(lastRead, 160)).ReplaceLineEndings(" ");
+                }
+
+                return (ttfb, counter.Chunks, error);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (double.NaN, 0, $"no complete answer within the window + {Grace.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
             return (double.NaN, 0, $"{ex.GetType().Name}: {ex.Message}");
         }

@@ -93,12 +93,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         throw Failure(winner == exited.Task ? "exited before it was ready" : $"was not ready within {timeout.TotalSeconds:0} s");
     }
 
+    /// <summary>The last output lines, indented, for a report.</summary>
+    public string RecentOutput() =>
+        lastLines.IsEmpty ? "  (no output)" : string.Join(Environment.NewLine, lastLines.Select(l => "  | " + l));
+
     /// <summary>An exception naming this child, its state and its last output lines.</summary>
     public InvalidOperationException Failure(string what)
     {
         var code = HasExited ? $" (exit code {process.ExitCode})" : "";
-        var output = lastLines.IsEmpty ? "  (no output)" : string.Join(Environment.NewLine, lastLines.Select(l => "  | " + l));
-        return new InvalidOperationException($"{Name} {what}{code}. Last output:{Environment.NewLine}{output}");
+        return new InvalidOperationException($"{Name} {what}{code}. Last output:{Environment.NewLine}{RecentOutput()}");
     }
 
     /// <inheritdoc />
