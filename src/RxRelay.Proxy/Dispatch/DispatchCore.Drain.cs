@@ -55,7 +55,12 @@ internal sealed partial class DispatchCore
     {
         foreach (var worker in _workers.Values.Where(w => w.IsDraining).ToArray())
         {
-            foreach (var request in worker.InFlight) Fail(request, DispatchFailureKind.DrainTimedOut);
+            foreach (var request in worker.InFlight)
+            {
+                request.Worker = null;
+                Fail(request, DispatchFailureKind.DrainTimedOut); // no cancel: the close ends the work
+            }
+
             worker.InFlight.Clear();
             RemoveWorker(worker, WorkerCloseReasons.NormalCode, WorkerCloseReasons.GracefulShutdownTimedOut);
         }

@@ -65,6 +65,9 @@ internal sealed record DispatchFailure(DispatchFailureKind Kind)
     public string SseErrorEvent =>
         "event: error\ndata: {\"error\":{\"type\":\"" + SseErrorType + "\",\"message\":\"" + Message + "\"}}\n\n";
 
-    /// <summary>The one shared instance per kind, so tests and callers can compare by reference or value.</summary>
-    public static DispatchFailure Of(DispatchFailureKind kind) => new(kind);
+    private static readonly DispatchFailure[] Shared =
+        Enum.GetValues<DispatchFailureKind>().Select(kind => new DispatchFailure(kind)).ToArray();
+
+    /// <summary>The one shared instance per kind (records also compare by value).</summary>
+    public static DispatchFailure Of(DispatchFailureKind kind) => Shared[(int)kind];
 }

@@ -50,8 +50,19 @@ internal sealed partial class Dispatcher : IAsyncDisposable
     // Timer callbacks arrive on thread-pool threads; they join the same queue as everything else.
     private void PostFromTimer(Action action)
     {
-        if (!_commands.Writer.TryWrite(() => Guard(action)))
-            _ = _commands.Writer.WriteAsync(() => Guard(action)).AsTask();
+        if (!_commands.Writer.TryWrite(() => Guard(action))) _ = PostLaterAsync(action);
+    }
+
+    private async Task PostLaterAsync(Action action)
+    {
+        try
+        {
+            await _commands.Writer.WriteAsync(() => Guard(action)).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // Disposed: nobody is left to time out.
+        }
     }
 
     private static void Guard(Action action)
@@ -60,9 +71,10 @@ internal sealed partial class Dispatcher : IAsyncDisposable
         {
             action();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+#pragma warning disable CA1031 // a timer tick must never kill the loop; the next operation re-arms timers anyway
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // A timer tick must never kill the loop; the next operation re-arms timers anyway.
         }
     }
 
