@@ -19,6 +19,7 @@ internal sealed partial class WorkerSocketSession
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly string provider;
+    private volatile string? registeredWorkerId;
 
     /// <summary>Creates a session for an accepted, authenticated socket.</summary>
     public WorkerSocketSession(WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger)
@@ -39,10 +40,11 @@ internal sealed partial class WorkerSocketSession
 
         using var outbox = new WorkerSocketOutbox(socket, time, options.WorkerOutboundCapacity, options.HeartbeatTimeout);
         var writer = outbox.RunAsync();
+        // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
+        using var heartbeat = StartHeartbeat(outbox);
         var registration = await dispatcher.RegisterWorkerAsync(provider, register, outbox, CancellationToken.None);
-        var workerId = registration.WorkerId;
+        var workerId = registeredWorkerId = registration.WorkerId;
         WorkerSocketLog.Registered(logger, workerId, provider, register.WorkerName, registration.Models, register.MaxConcurrent);
-        using var heartbeat = StartHeartbeat(workerId, outbox);
         var reader = ReadLoopAsync(workerId, frameReader, heartbeat, cancellationToken);
         var first = await Task.WhenAny(reader, writer);
         await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
@@ -80,7 +82,7 @@ internal sealed partial class WorkerSocketSession
         }
     }
 
-    private WorkerHeartbeat StartHeartbeat(string workerId, WorkerSocketOutbox outbox)
+    private WorkerHeartbeat StartHeartbeat(WorkerSocketOutbox outbox)
     {
         WorkerHeartbeat? heartbeat = null;
         heartbeat = new WorkerHeartbeat(
@@ -91,22 +93,26 @@ internal sealed partial class WorkerSocketSession
             {
                 if (!outbox.TrySend(new RxRelay.Protocol.Messages.Ping()))
                 {
-                    _ = GoneThenCloseAsync(workerId, outbox, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
+                    _ = GoneThenCloseAsync(outbox, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
                 }
             },
             timedOut: () =>
             {
-                WorkerSocketLog.HeartbeatTimedOut(logger, workerId);
-                _ = GoneThenCloseAsync(workerId, outbox, WorkerCloseReasons.NormalCode, WorkerCloseReasons.HeartbeatTimedOut);
+                WorkerSocketLog.HeartbeatTimedOut(logger, registeredWorkerId ?? "(registering)");
+                _ = GoneThenCloseAsync(outbox, WorkerCloseReasons.NormalCode, WorkerCloseReasons.HeartbeatTimedOut);
             });
         outbox.FrameSent = heartbeat.OnSent;
         return heartbeat;
     }
 
     // Reference 3.1: the worker is removed (its requests requeued) first, then the close frame goes out.
-    private async Task GoneThenCloseAsync(string workerId, WorkerSocketOutbox outbox, ushort code, string reason)
+    private async Task GoneThenCloseAsync(WorkerSocketOutbox outbox, ushort code, string reason)
     {
-        await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
+        if (registeredWorkerId is { } workerId)
+        {
+            await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
+        }
+
         outbox.Close(code, reason);
     }
 }
