@@ -187,23 +187,34 @@ internal ref struct JsonFieldReader
                 throw WrongType("a string or an object");
         }
 
+        // serde reads an externally tagged enum from an object of exactly one key: the variant name.
         if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
         {
             throw Fail(ProtocolErrorKind.WrongFieldType, "expected an object with exactly one key");
         }
 
-        var isOther = reader.ValueTextEquals("other"u8);
-        CancelReason? known = isOther ? null : CancelReasonNames.Match(ref reader) ?? throw UnknownReason();
-        reader.Read();
-        var reason = isOther
-            ? CancelReason.Other(reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType("a string under 'other'"))
-            : reader.TokenType == JsonTokenType.Null ? known!.Value : throw WrongType("null under a unit reason");
+        var reason = ReadTaggedCancelReason();
         if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
         {
             throw Fail(ProtocolErrorKind.WrongFieldType, "expected an object with exactly one key");
         }
 
         return reason;
+    }
+
+    private CancelReason ReadTaggedCancelReason()
+    {
+        if (reader.ValueTextEquals("other"u8))
+        {
+            reader.Read();
+            return reader.TokenType == JsonTokenType.String
+                ? CancelReason.Other(reader.GetString()!)
+                : throw WrongType("a string under 'other'");
+        }
+
+        var known = CancelReasonNames.Match(ref reader) ?? throw UnknownReason();
+        reader.Read();
+        return reader.TokenType == JsonTokenType.Null ? known : throw WrongType("null under a unit reason");
     }
 
     /// <summary>Names a token kind for error details.</summary>

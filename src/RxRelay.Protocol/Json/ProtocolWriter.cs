@@ -127,7 +127,11 @@ internal readonly struct ProtocolWriter(IBufferWriter<byte> output)
             output.Write("{"u8);
             for (var i = 0; i < sorted.Length; i++)
             {
-                output.Write(i == 0 ? "\""u8 : ",\""u8);
+                if (i > 0)
+                {
+                    output.Write(","u8);
+                }
+
                 JsonStringEscaper.WriteQuoted(output, sorted[i]);
                 output.Write(":"u8);
                 JsonStringEscaper.WriteQuoted(output, headers[sorted[i]] ?? throw MissingRequired(name));
