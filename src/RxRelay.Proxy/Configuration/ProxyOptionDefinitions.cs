@@ -13,7 +13,7 @@ internal static class ProxyOptionDefinitions
         Text("--worker-secret", "WORKER_SECRET", "Static secret workers of --provider authenticate with",
             OptionValues.NonEmpty, static (o, v) => o with { WorkerSecret = v }),
         Number("--max-queue-len", "MAX_QUEUE_LEN", "Maximum queued requests per provider, 0 = unlimited [default: 100]",
-            static (o, v) => o with { MaxQueueLength = v }),
+            static (o, v) => o with { MaxQueueLength = v == 0 ? null : v }),
         Time("--queue-timeout", "QUEUE_TIMEOUT_SECS", "Seconds a request may wait for a worker, 0 = forever [default: 30]",
             OptionValues.Seconds, static (o, v) => o with { QueueTimeout = v }),
         Time("--request-timeout", "REQUEST_TIMEOUT_SECS", "Seconds until response headers, 0 = no limit [default: 300]",

@@ -15,8 +15,12 @@ public sealed record ProxyOptions
     /// <summary>Static worker secret for <see cref="Provider"/>; null means workers can only use API keys.</summary>
     public string? WorkerSecret { get; init; }
 
-    /// <summary>Maximum queued requests per provider; 0 means unlimited (as upstream's CLI).</summary>
-    public int MaxQueueLength { get; init; } = 100;
+    /// <summary>
+    /// Maximum queued requests per provider; null = unlimited (what <c>--max-queue-len 0</c> means, as
+    /// upstream's CLI). 0 = never queue (reject at once when no worker has room): upstream's library value
+    /// that its CLI cannot express; only reachable by building options in code (tests).
+    /// </summary>
+    public int? MaxQueueLength { get; init; } = 100;
 
     /// <summary>How long a request may wait in the queue; <see cref="TimeSpan.Zero"/> means forever.</summary>
     public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(30);

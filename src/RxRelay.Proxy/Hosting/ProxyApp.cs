@@ -44,10 +44,10 @@ public static class ProxyApp
         return app;
     }
 
-    /// <summary>The dispatcher limits for these options; upstream's "0 = unlimited/never" become null.</summary>
+    /// <summary>The dispatcher limits for these options; a zero queue timeout (never expire) becomes null.</summary>
     internal static DispatchOptions ToDispatchOptions(ProxyOptions options) => new()
     {
-        MaxQueueLength = options.MaxQueueLength == 0 ? null : options.MaxQueueLength,
+        MaxQueueLength = options.MaxQueueLength,
         QueueTimeout = options.QueueTimeout == TimeSpan.Zero ? null : options.QueueTimeout,
         StreamBufferChunks = options.RequestEventCapacity,
     };
@@ -112,7 +112,7 @@ public static class ProxyApp
             options.Provider,
             options.QueueTimeout == TimeSpan.Zero ? "none" : $"{options.QueueTimeout.TotalSeconds}s",
             options.RequestTimeout == TimeSpan.Zero ? "none" : $"{options.RequestTimeout.TotalSeconds}s",
-            options.MaxQueueLength == 0 ? "unlimited" : options.MaxQueueLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            options.MaxQueueLength is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unlimited");
         if (options.WorkerSecret is null)
         {
             ProxyLog.NoWorkerSecret(logger);

@@ -52,7 +52,7 @@ internal sealed class ScriptedWorker : IAsyncDisposable
     }
 
     /// <summary>Connects and registers; returns the register_ack text.</summary>
-    public static async Task<(ScriptedWorker Worker, string Ack)> RegisterAsync(
+    internal static async Task<(ScriptedWorker Worker, string Ack)> RegisterAsync(
         ProxyTestHost host, string name = "gpu-box-a", string[]? models = null, uint max = 1, string provider = ProxyTestHost.Provider)
     {
         var worker = await ConnectAsync(host.WorkerUri(provider));

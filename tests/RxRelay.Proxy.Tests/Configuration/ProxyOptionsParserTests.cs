@@ -50,7 +50,7 @@ public sealed class ProxyOptionsParserTests
         Assert.Equal(
             new ProxyOptions
             {
-                Listen = "0.0.0.0:9000", Provider = "openai", WorkerSecret = "s", MaxQueueLength = 0, QueueTimeout = TimeSpan.Zero,
+                Listen = "0.0.0.0:9000", Provider = "openai", WorkerSecret = "s", MaxQueueLength = null, QueueTimeout = TimeSpan.Zero,
                 RequestTimeout = TimeSpan.FromSeconds(12), LogLevel = "debug", AdminToken = "adm", RequireApiKeys = true,
                 HeartbeatInterval = TimeSpan.FromMilliseconds(100), HeartbeatTimeout = TimeSpan.FromMilliseconds(300),
                 ShutdownTimeout = TimeSpan.FromSeconds(2.5),
