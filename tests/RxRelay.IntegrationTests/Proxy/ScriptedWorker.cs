@@ -111,6 +111,20 @@ internal sealed class ScriptedWorker : IAsyncDisposable
         return (frame.CloseCode, frame.CloseReason);
     }
 
+    /// <summary>A frame already received, without waiting (pings skipped).</summary>
+    public bool TryReceive(out ReceivedFrame? frame)
+    {
+        while (frames.Reader.TryRead(out frame))
+        {
+            if (!frame.IsPing)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Asserts that no non-ping frame arrives within <paramref name="window"/>.</summary>
     public async Task AssertSilentAsync(TimeSpan window)
     {
