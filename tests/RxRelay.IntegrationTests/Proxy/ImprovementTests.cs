@@ -89,12 +89,14 @@ public sealed class ImprovementTests
     [Fact]
     public async Task ChatTimeout_InFlightTimesOut_408TimeoutCancelAndQueuedWorkRedispatchedAtOnce()
     {
-        await using var host = await ProxyTestHost.StartAsync(o => o with { RequestTimeout = TimeSpan.FromSeconds(1) });
+        // request-2 joins the queue halfway through request-1's timeout, so once request-1 times out
+        // request-2 still has a whole second (a generous margin under CPU load) to be served.
+        await using var host = await ProxyTestHost.StartAsync(o => o with { RequestTimeout = TimeSpan.FromSeconds(2) });
         var (worker, _) = await ScriptedWorker.RegisterAsync(host);
         await using var _w = worker;
         using var client1 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", Wire.ChatBody());
         await worker.ReceiveTextAsync();
-        await Task.Delay(500);
+        await Task.Delay(1000);
         var body2 = Wire.ChatBody(content: "two");
         using var client2 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", body2);
 
