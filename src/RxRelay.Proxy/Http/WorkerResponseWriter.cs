@@ -16,10 +16,13 @@ internal static class WorkerResponseWriter
         "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer",
     };
 
-    /// <summary>Writes the whole response; a status outside 100–999 becomes an empty 502, as upstream.</summary>
+    /// <summary>
+    /// Writes the whole response. A status outside 100–999 becomes an empty 502, as upstream; so does an
+    /// informational 1xx, which cannot be a final response (upstream would emit it as one).
+    /// </summary>
     public static async Task WriteAsync(HttpContext context, ResponseComplete complete)
     {
-        if (complete.StatusCode is < 100 or > 999)
+        if (complete.StatusCode is < 200 or > 999)
         {
             PlainTextResponses.Empty(context, StatusCodes.Status502BadGateway);
             return;
@@ -35,7 +38,7 @@ internal static class WorkerResponseWriter
             }
         }
 
-        if (complete.StatusCode is 204 or 304 || complete.StatusCode < 200)
+        if (complete.StatusCode is 204 or 304)
         {
             return; // these statuses carry no body; Kestrel refuses one
         }

@@ -120,6 +120,7 @@ public sealed class HttpSurfaceTests
     [Theory]
     [InlineData(1000, 502)]
     [InlineData(99, 502)]
+    [InlineData(101, 502)]
     public async Task Relay_WorkerStatusOutOfRange_502Empty(int workerStatus, int expected)
     {
         await using var host = await ProxyTestHost.StartAsync();
