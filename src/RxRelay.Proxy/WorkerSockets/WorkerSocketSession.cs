@@ -67,7 +67,17 @@ internal sealed partial class WorkerSocketSession
     private async Task FinishAfterReaderAsync(WorkerSocketOutbox outbox, Task writer)
     {
         outbox.Complete();
-        await writer;
+        try
+        {
+            // A peer that closed its side may also have stopped reading: do not wait for it forever.
+            await writer.WaitAsync(options.HeartbeatTimeout, time);
+        }
+        catch (TimeoutException)
+        {
+            socket.Abort();
+            await writer;
+        }
+
         if (socket.State == WebSocketState.CloseReceived)
         {
             try
