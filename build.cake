@@ -42,7 +42,7 @@ Task("Test")
             {
                 Configuration = configuration,
                 NoBuild = true,
-                Loggers = { "console;verbosity=normal" },
+                Loggers = { "console;verbosity=minimal" },
                 ResultsDirectory = artifacts + Directory("test-results"),
             });
         }
@@ -79,7 +79,7 @@ void RunProgram(string project)
     DotNetRun(project, new DotNetRunSettings
     {
         Configuration = configuration,
-        NoLaunchProfile = true,
+        ArgumentCustomization = args => args.Append("--no-launch-profile"),
     });
 }
 
