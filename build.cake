@@ -34,7 +34,7 @@ Task("Test")
 {
     // Every test project; a failure in any fails the target (and so CI).
     var failures = new List<string>();
-    foreach (var project in GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.IntegrationTests.csproj")))
+    foreach (var project in GetFiles("./tests/**/*.csproj"))
     {
         try
         {
@@ -42,7 +42,7 @@ Task("Test")
             {
                 Configuration = configuration,
                 NoBuild = true,
-                Loggers = { "console;verbosity=normal" },
+                Loggers = { "console;verbosity=minimal" },
                 ResultsDirectory = artifacts + Directory("test-results"),
             });
         }
@@ -71,6 +71,21 @@ Task("Publish")
         });
     }
 });
+
+// Foreground runs of one program, configured by its environment variables (PROXY_URL, WORKER_SECRET,
+// BACKEND_URL, LISTEN_ADDR, …, the upstream names). Ctrl-C / SIGTERM stops it cleanly.
+void RunProgram(string project)
+{
+    DotNetRun(project, new DotNetRunSettings
+    {
+        Configuration = configuration,
+        ArgumentCustomization = args => args.Append("--no-launch-profile"),
+    });
+}
+
+Task("Run-Proxy").Does(() => RunProgram("./src/RxRelay.Proxy/RxRelay.Proxy.csproj"));
+Task("Run-Worker").Does(() => RunProgram("./src/RxRelay.Worker/RxRelay.Worker.csproj"));
+Task("Run-EchoBackend").Does(() => RunProgram("./src/RxRelay.EchoBackend/RxRelay.EchoBackend.csproj"));
 
 Task("Default")
     .IsDependentOn("Test");
