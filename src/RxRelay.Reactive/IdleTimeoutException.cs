@@ -1,0 +1,31 @@
+namespace RxRelay.Reactive;
+
+/// <summary>Nothing arrived, and nothing was in flight, for <see cref="IdleTimeout"/>: the peer is presumed dead.</summary>
+public sealed class IdleTimeoutException : TimeoutException
+{
+    /// <summary>Creates the exception for an idle timeout of <paramref name="idleTimeout"/>.</summary>
+    public IdleTimeoutException(TimeSpan idleTimeout)
+        : base($"no inbound frame within the idle timeout of {idleTimeout.TotalSeconds} s")
+        => IdleTimeout = idleTimeout;
+
+    /// <summary>Creates the exception with the default 90 s timeout.</summary>
+    public IdleTimeoutException()
+        : this(TimeSpan.FromSeconds(90))
+    {
+    }
+
+    /// <summary>Creates the exception with a custom message.</summary>
+    public IdleTimeoutException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a custom message and cause.</summary>
+    public IdleTimeoutException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The silence that was allowed.</summary>
+    public TimeSpan IdleTimeout { get; }
+}

@@ -1,0 +1,96 @@
+using System.Reactive;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Threading.Channels;
+using RxRelay.Protocol;
+using RxRelay.Protocol.Messages;
+using RxRelay.Worker.Relay;
+
+namespace RxRelay.Worker.Connection;
+
+/// <summary>
+/// The session's one ordered path to the socket. Frames are written one at a time in the order they
+/// were queued; <see cref="SendAsync"/> completes when its frame is written, which is the relay's
+/// backpressure. Pongs and the register frame use <see cref="Post"/>: same queue, nobody waits.
+/// </summary>
+internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
+{
+    // Synchronous continuations: an idle writer starts the socket write on the thread that queued the
+    // frame (up to its first real await) instead of a thread-pool hop; this keeps frame order trivially
+    // FIFO and makes the writer deterministic under a virtual-time scheduler.
+    private readonly Channel<PendingFrame> _queue = Channel.CreateUnbounded<PendingFrame>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+
+    public ValueTask SendAsync(WorkerMessage message, CancellationToken cancellationToken)
+        => new(Enqueue(message).WaitAsync(cancellationToken));
+
+    /// <summary>Queues a frame nobody waits for; a failed write still ends the session through <see cref="Writes"/>.</summary>
+    public void Post(WorkerMessage message) => _ = Enqueue(message);
+
+    /// <summary>
+    /// Writes queued frames to <paramref name="link"/> while subscribed; fails on the first failed write,
+    /// which ends the session. Unsubscribing stops the writer.
+    /// </summary>
+    public IObservable<Unit> Writes(IProxyLink link)
+        => Observable.Create<Unit>(observer =>
+        {
+            // Not FromAsync: its failure would arrive through a task continuation, one thread-pool hop
+            // later; reporting from the writer itself ends the session at the instant the write failed.
+            var cancellation = new CancellationTokenSource();
+            _ = WriteAllAsync(link, observer, cancellation.Token);
+            return Disposable.Create(cancellation.Cancel);
+        });
+
+    /// <summary>Frames still queued when the session ends are cancelled, so no relay call waits forever.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out var frame))
+            frame.Written.TrySetCanceled();
+    }
+
+    private Task Enqueue(WorkerMessage message)
+    {
+        var frame = new PendingFrame(ProtocolCodec.Encode(message));
+        return _queue.Writer.TryWrite(frame)
+            ? frame.Written.Task
+            : Task.FromException(new ObjectDisposedException(nameof(OrderedOutbound), "the session has ended"));
+    }
+
+    private async Task WriteAllAsync(IProxyLink link, IObserver<Unit> observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var frame in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await WriteAsync(link, frame, cancellationToken).ConfigureAwait(false);
+            observer.OnCompleted();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Unsubscribed: the session is over and nobody listens.
+        }
+        catch (Exception error)
+        {
+            observer.OnError(error);
+        }
+    }
+
+    private static async Task WriteAsync(IProxyLink link, PendingFrame frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await link.SendAsync(frame.Utf8, cancellationToken).ConfigureAwait(false);
+            frame.Written.TrySetResult();
+        }
+        catch (Exception error)
+        {
+            frame.Written.TrySetException(error);
+            throw;
+        }
+    }
+
+    private sealed record PendingFrame(byte[] Utf8)
+    {
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

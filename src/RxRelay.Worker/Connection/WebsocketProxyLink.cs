@@ -1,0 +1,105 @@
+using System.Net.WebSockets;
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Text;
+using Websocket.Client;
+
+namespace RxRelay.Worker.Connection;
+
+/// <summary>
+/// <see cref="IProxyLink"/> over one Websocket.Client <see cref="WebsocketClient"/>, with all of that
+/// library's timing machinery off (no reconnect, no watchdog): the Rx pipeline owns every timing decision.
+/// </summary>
+internal sealed class WebsocketProxyLink : IProxyLink
+{
+    private readonly WebsocketClient _client;
+    private readonly IScheduler _delivery;
+    private IObserver<LinkEvent>? _events;
+    private WebSocket? _socket;
+
+    public WebsocketProxyLink(Uri url, string workerSecret, IScheduler delivery)
+    {
+        _delivery = delivery;
+        _client = new WebsocketClient(url, null, (uri, ct) => ConnectAsync(uri, workerSecret, ct))
+        {
+            IsReconnectionEnabled = false,
+            ReconnectTimeout = null,
+            ErrorReconnectTimeout = null,
+            LostReconnectTimeout = null,
+            ConnectTimeout = LinkTuning.ConnectTimeout,
+        };
+    }
+
+    public IObservable<LinkEvent> Open()
+        => Observable.Create<LinkEvent>(async (observer, _) =>
+            {
+                // The receive loop, the disconnect path and the connect continuation can all call in.
+                var events = Observer.Synchronize(observer);
+                _events = events;
+                var subscriptions = new CompositeDisposable(
+                    _client.MessageReceived.Subscribe(message => events.OnNext(ToEvent(message))),
+                    _client.DisconnectionHappened.Take(1).Subscribe(info => End(events, info)));
+                await _client.StartOrFail().ConfigureAwait(false);
+                return subscriptions;
+            })
+            // Hand every event off the library's receive loop: a slow or failing subscriber there stalls reading.
+            .ObserveOn(_delivery);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
+    {
+        // Not SendInstant: it silently drops a frame when the socket is not open, and it only takes strings.
+        // Frames reach here one at a time from the session's ordered outbound writer. The socket is our own
+        // reference: the library publishes its client only after our connect callback has returned.
+        var socket = Volatile.Read(ref _socket) ?? throw new WebSocketException(WebSocketError.InvalidState);
+        await socket.SendAsync(utf8Json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
+        => _client.Stop(status, description).WaitAsync(cancellationToken);
+
+    public void Dispose() => _client.Dispose();
+
+    // Runs inside the library's connect: Opened is therefore emitted before its receive loop starts,
+    // so no frame (not even an immediate 1008 close) can overtake it.
+    private async Task<WebSocket> ConnectAsync(Uri uri, string workerSecret, CancellationToken cancellationToken)
+    {
+        var socket = LinkTuning.CreateSocket(workerSecret);
+        try
+        {
+            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        Volatile.Write(ref _socket, socket);
+        _events?.OnNext(new LinkEvent.Opened());
+        return socket;
+    }
+
+    private static LinkEvent.Message ToEvent(ResponseMessage message)
+        => message.MessageType == WebSocketMessageType.Text
+            ? new LinkEvent.Message(Encoding.UTF8.GetBytes(message.Text ?? string.Empty), true)
+            : new LinkEvent.Message(message.Binary ?? [], false);
+
+    private static void End(IObserver<LinkEvent> events, DisconnectionInfo info)
+    {
+        switch (info.Type)
+        {
+            case DisconnectionType.ByServer:
+                events.OnNext(new LinkEvent.Closed(info.CloseStatus, info.CloseStatusDescription));
+                events.OnCompleted();
+                break;
+            case DisconnectionType.ByUser or DisconnectionType.Exit:
+                events.OnCompleted();
+                break;
+            default:
+                events.OnError(info.Exception ?? new WebSocketException(WebSocketError.ConnectionClosedPrematurely));
+                break;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using RxRelay.Reactive;
+using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Relay;
+
+namespace RxRelay.Worker.Connection;
+
+/// <summary>
+/// The worker's connection lifecycle as one Rx query: a session per subscription (link and relay
+/// inside <see cref="Observable.Using{TResult, TResource}(Func{TResource}, Func{TResource, IObservable{TResult}})"/>),
+/// repeated forever with the delays <see cref="ReconnectPolicy"/> picks. Subscribe to run it; dispose to
+/// drop everything; <see cref="StopAsync"/> first for a drained, 1000-closed stop that completes the loop.
+/// </summary>
+internal sealed partial class WorkerConnection(
+    WorkerOptions options,
+    IProxyLinkFactory links,
+    IRelaySessionFactory relays,
+    ReconnectPolicy policy,
+    IScheduler scheduler,
+    ILogger<WorkerConnection> logger)
+{
+    private WorkerSession? _current;
+    private volatile bool _stopping;
+
+    /// <summary>Every reconnect decision, after it is logged; completes only after <see cref="StopAsync"/>.</summary>
+    public IObservable<ReconnectDecision> Run()
+        => Observable.Defer(() => _stopping ? NoMoreSessions : OneSession())
+            .RepeatWithPolicy(policy, scheduler)
+            .Do(LogDecision);
+
+    private static IObservable<SessionOutcome> NoMoreSessions => Observable.Return(SessionOutcome.Stopped(TimeSpan.Zero));
+
+    private IObservable<SessionOutcome> OneSession()
+        => Observable.Using(CreateSession, session => session.Run().Select(MarkStopped));
+
+    /// <summary>Drains and closes the current session (if connected); the loop then completes instead of reconnecting.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        var session = Volatile.Read(ref _current);
+        if (session is null)
+            return;
+
+        try
+        {
+            await session.ShutdownAsync(options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The session can end under us (proxy gone, socket lost); stopping goes on regardless.
+            logger.StopInterrupted(error);
+        }
+    }
+
+    private WorkerSession CreateSession()
+    {
+        var session = new WorkerSession(options, links, relays, scheduler, logger);
+        Volatile.Write(ref _current, session);
+        return session;
+    }
+
+    // Once a stop was asked for, however the session ended, the loop must not reconnect.
+    private SessionOutcome MarkStopped(SessionOutcome outcome)
+        => _stopping ? SessionOutcome.Stopped(outcome.Duration) : outcome;
+
+    private void LogDecision(ReconnectDecision decision)
+    {
+        var delayMs = (long)decision.Delay.TotalMilliseconds;
+        var seconds = (long)decision.Outcome.Duration.TotalSeconds;
+        switch (decision.Outcome.End)
+        {
+            case SessionEnd.Graceful:
+                logger.GracefulReconnect(decision.Attempt, delayMs, seconds);
+                break;
+            case SessionEnd.Closed:
+                logger.ClosedReconnect(decision.Attempt, delayMs, seconds);
+                break;
+            case SessionEnd.Failed:
+                var error = decision.Outcome.Error;
+                logger.ErrorReconnect(error, error?.Message ?? "unknown", decision.Attempt, delayMs, seconds);
+                break;
+        }
+    }
+}

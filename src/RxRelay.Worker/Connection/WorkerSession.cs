@@ -1,0 +1,83 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using RxRelay.Protocol;
+using RxRelay.Protocol.Messages;
+using RxRelay.Reactive;
+using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Relay;
+
+namespace RxRelay.Worker.Connection;
+
+/// <summary>
+/// One WebSocket session: connect, register, serve frames until the proxy goes away or falls silent,
+/// then report a <see cref="SessionOutcome"/>. Owns its link, its ordered outbound path and its relay,
+/// and disposes all three when the session ends.
+/// </summary>
+internal sealed partial class WorkerSession : IDisposable
+{
+    private readonly WorkerOptions _options;
+    private readonly IProxyLink _link;
+    private readonly OrderedOutbound _outbound = new();
+    private readonly IRelaySession _relay;
+    private readonly IScheduler _scheduler;
+    private readonly ILogger _logger;
+    private readonly string _url;
+    private volatile bool _opened;
+    private volatile bool _gracefulShutdownReceived;
+
+    public WorkerSession(WorkerOptions options, IProxyLinkFactory links, IRelaySessionFactory relays, IScheduler scheduler, ILogger logger)
+    {
+        _options = options;
+        _scheduler = scheduler;
+        _logger = logger;
+        _url = ProxyUrl.ForWorker(options.ProxyUrl, options.Provider);
+        _link = links.Create();
+        _relay = relays.Create(_outbound);
+    }
+
+    /// <summary>Runs the session once: one outcome, then completion. A failed connect is a failure of duration zero.</summary>
+    public IObservable<SessionOutcome> Run()
+        => _link.Open()
+            .Publish(events => events
+                .OfType<LinkEvent.Opened>()
+                .Take(1)
+                .SelectMany(_ => Serve(events)))
+            .Catch((Exception error) => Observable.Return(SessionOutcome.Failed(TimeSpan.Zero, error)));
+
+    // The session ends at the first end of either side: the inbound frames (close, loss, idle timeout,
+    // a frame we cannot parse) or the outbound writer (a failed write).
+    private IObservable<SessionOutcome> Serve(IObservable<LinkEvent> events)
+        => Observable.Defer(() =>
+        {
+            var connectedAt = _scheduler.Now;
+            Register();
+            var inbound = events
+                .IdleTimeout(_options.IdleTimeout, _relay.InFlightChanges.Select(n => n > 0), _scheduler)
+                .Do(Handle);
+            return Observable.Merge(EndOf(inbound), EndOf(_outbound.Writes(_link)))
+                .Take(1)
+                .Select(error => Classify(error, _scheduler.Now - connectedAt));
+        });
+
+    private void Register()
+    {
+        _opened = true;
+        _outbound.Post(new Register(_options.WorkerName, _options.Models, _options.MaxConcurrency, ProtocolVersion.Current, 0));
+        _logger.Connected(_url);
+    }
+
+    private SessionOutcome Classify(Exception? error, TimeSpan duration)
+    {
+        if (error is IdleTimeoutException idle)
+            _logger.IdleTimeout(idle.IdleTimeout.TotalSeconds);
+        else if (error is not null)
+            return SessionOutcome.Failed(duration, error);
+
+        return _gracefulShutdownReceived ? SessionOutcome.Graceful(duration) : SessionOutcome.Closed(duration);
+    }
+
+    /// <summary>The end of a stream as a value: null when it completed, the error when it failed.</summary>
+    private static IObservable<Exception?> EndOf<T>(IObservable<T> source)
+        => source.IgnoreElements().Materialize().Select(end => end.Exception);
+}

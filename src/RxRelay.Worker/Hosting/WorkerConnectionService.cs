@@ -1,0 +1,49 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Connection;
+
+namespace RxRelay.Worker.Hosting;
+
+/// <summary>
+/// Runs the connection pipeline for the life of the host. On host stop (SIGTERM, Ctrl-C, systemd stop)
+/// it drains the current session and closes it with 1000 before the pipeline is disposed.
+/// </summary>
+internal sealed partial class WorkerConnectionService(
+    WorkerConnection connection,
+    WorkerOptions options,
+    ILogger<WorkerConnectionService> logger) : BackgroundService
+{
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogStarting(options.ProxyUrl, options.Provider, options.WorkerName, options.Models, options.MaxConcurrency, options.BackendUrl);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        LogStopping();
+        await connection.StopAsync(cancellationToken);
+        await base.StopAsync(cancellationToken);
+    }
+
+    // Completes on its own after a drained stop; otherwise the stopping token disposes the pipeline.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await connection.Run().LastOrDefaultAsync().ToTask(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "rxrelay-worker starting proxy={Proxy} provider={Provider} name={Name} models={Models} concurrency={Concurrency} backend={Backend}")]
+    private partial void LogStarting(string proxy, string provider, string name, IReadOnlyList<string> models, uint concurrency, string backend);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "rxrelay-worker shutting down gracefully")]
+    private partial void LogStopping();
+}

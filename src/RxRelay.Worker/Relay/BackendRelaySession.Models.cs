@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using RxRelay.Protocol.Messages;
+
+namespace RxRelay.Worker.Relay;
+
+/// <summary><c>models_refresh</c>: answered in the background, so it never blocks the socket (reference 11.18).</summary>
+internal sealed partial class BackendRelaySession
+{
+    public void RefreshModels(ModelsRefresh refresh)
+    {
+        ArgumentNullException.ThrowIfNull(refresh);
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                Track(RefreshModelsAsync);
+            }
+        }
+    }
+
+    /// <summary>Queries the backend and sends <c>models_update</c>; a failure keeps the current list. Never throws.</summary>
+    private async Task RefreshModelsAsync()
+    {
+        try
+        {
+            var models = await _catalog.RefreshAsync(_sessionCancellation.Token).ConfigureAwait(false);
+            if (models is null)
+            {
+                return;
+            }
+
+            _logger.ModelsRefreshed(models.Count, string.Join(",", models));
+            var update = new ModelsUpdate(models, (uint)InFlight);
+            await _outbound.SendAsync(update, _sessionCancellation.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Session disposed or socket gone: the next registration carries the refreshed list anyway.
+            _logger.ModelsUpdateNotSent(ex);
+        }
+    }
+}

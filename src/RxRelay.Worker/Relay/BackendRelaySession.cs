@@ -1,0 +1,150 @@
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using RxRelay.Protocol.Messages;
+
+namespace RxRelay.Worker.Relay;
+
+/// <summary>
+/// The requests of one WebSocket session, each relayed to the backend on its own task. Every request
+/// ends in exactly one <c>response_complete</c> (unless the session is disposed first): the request's
+/// task is the only writer of its frames, and an abort only records a reason for that task to answer.
+/// </summary>
+internal sealed partial class BackendRelaySession : IRelaySession
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, RelayedRequest> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, Task> _work = [];
+    private readonly BehaviorSubject<int> _inFlightCounts = new(0);
+    private readonly CancellationTokenSource _sessionCancellation = new();
+    private readonly IWorkerOutbound _outbound;
+    private readonly RequestRelay _relay;
+    private readonly EndpointAllowlist _allowlist;
+    private readonly ModelCatalog _catalog;
+    private readonly uint _maxConcurrency;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private long _nextWorkId;
+    private volatile bool _draining;
+    private volatile int _inFlightCount;
+    private bool _disposed;
+
+    public BackendRelaySession(IWorkerOutbound outbound, RelaySessionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(outbound);
+        ArgumentNullException.ThrowIfNull(context);
+        _outbound = outbound;
+        _relay = new RequestRelay(context.Backend, outbound, context.Logger);
+        _allowlist = context.Allowlist;
+        _catalog = context.Catalog;
+        _maxConcurrency = context.MaxConcurrency;
+        _timeProvider = context.TimeProvider;
+        _logger = context.Logger;
+    }
+
+    public int InFlight => _inFlightCount;
+
+    public IObservable<int> InFlightChanges => _inFlightCounts.AsObservable();
+
+    public void Start(WorkerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _logger.RequestStarted(request.RequestId, request.EndpointPath, request.IsStreaming, request.Body);
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var rejection = Admit(request);
+            if (rejection is not null)
+            {
+                Track(() => SendCompletionAsync(rejection));
+                return;
+            }
+
+            if (_inFlight.ContainsKey(request.RequestId))
+            {
+                // Any answer would complete the request already running under this id at the proxy.
+                _logger.DuplicateRequest(request.RequestId);
+                return;
+            }
+
+            var relayed = new RelayedRequest(request, _sessionCancellation.Token);
+            _inFlight.Add(relayed.Id, relayed);
+            PublishInFlight();
+            Track(() => RunAsync(relayed));
+        }
+    }
+
+    public void Cancel(CancelRequest cancel)
+    {
+        ArgumentNullException.ThrowIfNull(cancel);
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(cancel.RequestId, out var relayed) && relayed.TryAbort(AbortReason.Cancelled))
+            {
+                _logger.Cancelled(cancel.RequestId, cancel.Reason.Value);
+                return;
+            }
+        }
+
+        // Already completed (the proxy's cancel crossed our completion) or unknown: nothing to answer.
+        _logger.CancelIgnored(cancel.RequestId);
+    }
+
+    /// <summary>The rejection for a request that must not be fetched, or null to admit it. Under the lock.</summary>
+    private ResponseComplete? Admit(WorkerRequest request)
+    {
+        if (!_allowlist.IsAllowed(request.EndpointPath))
+        {
+            _logger.PathRejected(request.RequestId, request.EndpointPath);
+            return RelayErrors.PathNotAllowed(request.RequestId, request.EndpointPath);
+        }
+
+        if (_draining)
+        {
+            _logger.RejectedWhileDraining(request.RequestId);
+            return RelayErrors.Draining(request.RequestId);
+        }
+
+        if (_inFlight.Count >= _maxConcurrency)
+        {
+            // The proxy should never send this many; a misbehaving one must not overload the backend (11.24).
+            _logger.Overloaded(request.RequestId, _inFlight.Count, _maxConcurrency);
+            return RelayErrors.Overloaded(request.RequestId, _maxConcurrency);
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the pool and remembers it until done, so disposal can await it. Under the lock.</summary>
+    private void Track(Func<Task> work)
+    {
+        var id = ++_nextWorkId;
+        var task = Task.Run(work);
+        _work.Add(id, task);
+        _ = task.ContinueWith(
+            (_, state) => ((BackendRelaySession)state!).Untrack(id),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Untrack(long id)
+    {
+        lock (_gate)
+        {
+            _work.Remove(id);
+        }
+    }
+
+    /// <summary>Publishes the count; under the lock so subscribers see counts in order, never concurrently.</summary>
+    private void PublishInFlight()
+    {
+        _inFlightCount = _inFlight.Count;
+        _inFlightCounts.OnNext(_inFlightCount);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RxRelay.IntegrationTests.WorkerConnection;
+
+/// <summary>
+/// A scripted proxy on real Kestrel (loopback, port 0): every worker connection to
+/// <c>/v1/worker/connect</c> is accepted, recorded, and handed to the test's script.
+/// </summary>
+internal sealed class FakeProxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<ProxyConnection> _connections = Channel.CreateUnbounded<ProxyConnection>();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private FakeProxy(Func<ProxyConnection, Task> script)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.UseWebSockets();
+        _app.Map("/v1/worker/connect", context => AcceptAsync(context, script));
+    }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static async Task<FakeProxy> StartAsync(Func<ProxyConnection, Task> script)
+    {
+        var proxy = new FakeProxy(script);
+        await proxy._app.StartAsync();
+        var addresses = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        proxy.BaseUrl = addresses.Addresses.Single();
+        return proxy;
+    }
+
+    /// <summary>The next worker connection, waiting at most <paramref name="timeout"/>.</summary>
+    public async Task<ProxyConnection> NextConnectionAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        return await _connections.Reader.ReadAsync(cancellation.Token);
+    }
+
+    public bool TryTakeConnection(out ProxyConnection? connection) => _connections.Reader.TryRead(out connection);
+
+    public async ValueTask DisposeAsync()
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(patience.Token);
+        await _app.DisposeAsync();
+    }
+
+    private async Task AcceptAsync(HttpContext context, Func<ProxyConnection, Task> script)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var connection = new ProxyConnection(context.Request, socket, _clock.Elapsed);
+        _connections.Writer.TryWrite(connection);
+        await script(connection);
+        await connection.Completion;
+    }
+}

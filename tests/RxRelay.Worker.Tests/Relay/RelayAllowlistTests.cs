@@ -1,0 +1,42 @@
+using RxRelay.Worker.Relay;
+
+namespace RxRelay.Worker.Tests.Relay;
+
+/// <summary>Reference 11.17: a path outside the allowlist is answered 400 and never fetched.</summary>
+public sealed class RelayAllowlistTests
+{
+    [Theory]
+    [InlineData("/admin")]
+    [InlineData("/v1/chat/completions/../x")]
+    [InlineData("@evil.com/v1/chat/completions")]
+    [InlineData("//evil.com/x")]
+    [InlineData("/v1/models")]
+    public async Task Start_PathOutsideAllowlist_400AndNeverFetched(string path)
+    {
+        await using var backend = await ReferenceBackend.StartAsync();
+        await using var sut = RelaySut.Create(backend.Url);
+
+        sut.Session.Start(RelaySut.Request("request-1", path));
+        var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
+        await sut.Session.DrainAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Frames.AssertEqual(RelayErrors.PathNotAllowed("request-1", path), completion);
+        Assert.Equal("{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"endpoint path '" + path + "' is not allowed\"}}", completion.Body);
+        Assert.Empty(backend.Received);
+        Assert.Single(sut.Outbound.Messages);
+    }
+
+    [Fact]
+    public async Task Start_ConfiguredExtraPath_Fetched()
+    {
+        await using var backend = await ReferenceBackend.StartAsync();
+        var options = RelaySut.Options(backend.Url) with { ExtraEndpointPaths = ["/v1/completions"] };
+        await using var sut = RelaySut.Create(backend.Url, options: options);
+
+        sut.Session.Start(RelaySut.Request("request-1", "/v1/completions"));
+        var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
+
+        Assert.Equal((404, "not found"), (completion.StatusCode, completion.Body));
+        Assert.Equal("/v1/completions", Assert.Single(backend.Received).Path);
+    }
+}
