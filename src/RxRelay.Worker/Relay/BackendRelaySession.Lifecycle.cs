@@ -85,7 +85,8 @@ internal sealed partial class BackendRelaySession
     {
         BeginDraining();
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var idle = _inFlightCounts.FirstAsync(count => count == 0).ToTask(stopWaiting.Token);
+        // FirstOrDefault: a session disposed meanwhile completes the counts without faulting this task.
+        var idle = _inFlightCounts.FirstOrDefaultAsync(count => count == 0).ToTask(stopWaiting.Token);
         var deadline = Task.Delay(timeout, _timeProvider, stopWaiting.Token);
         var first = await Task.WhenAny(idle, deadline).ConfigureAwait(false);
         await stopWaiting.CancelAsync().ConfigureAwait(false);

@@ -35,15 +35,17 @@ public sealed class RelayFaultTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Cancel_InFlightRequest_BackendConnectionClosedWithinOneSecondAndOne499(bool streaming)
+    [InlineData(true, "/v1/responses")]
+    [InlineData(true, "/v1/messages")]
+    [InlineData(false, "/v1/chat/completions")]
+    public async Task Cancel_InFlightRequest_BackendConnectionClosedWithinOneSecondAndOne499(bool streaming, string path)
     {
         await using var backend = await HoldingBackend.StartAsync();
         var sut = RelaySut.Create(backend.Url);
 
-        sut.Session.Start(RelaySut.Request("request-1", streaming: streaming, body: streaming ? """{"stream":true}""" : "{}"));
+        sut.Session.Start(RelaySut.Request("request-1", path, streaming: streaming, body: streaming ? """{"stream":true}""" : "{}"));
         await backend.Arrived.WaitForAsync(1);
+        await sut.Outbound.WaitUntilAsync(o => o.Chunks("request-1").Count == (streaming ? 1 : 0));
         var cancelledAt = Stopwatch.GetTimestamp();
         sut.Session.Cancel(new CancelRequest("request-1", CancelReason.ClientDisconnect));
         await backend.Aborted.WaitForAsync(1);
