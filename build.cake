@@ -87,6 +87,21 @@ Task("Run-Proxy").Does(() => RunProgram("./src/RxRelay.Proxy/RxRelay.Proxy.cspro
 Task("Run-Worker").Does(() => RunProgram("./src/RxRelay.Worker/RxRelay.Worker.csproj"));
 Task("Run-EchoBackend").Does(() => RunProgram("./src/RxRelay.EchoBackend/RxRelay.EchoBackend.csproj"));
 
+// Echo backend + proxy + worker on loopback as real processes, two chat completions through them, a
+// clean stop. The logic lives in tools/RxRelay.Demo; a failure there exits non-zero and fails this task.
+Task("Demo")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    DotNetRun("./tools/RxRelay.Demo/RxRelay.Demo.csproj",
+        new ProcessArgumentBuilder().AppendQuoted(MakeAbsolute(artifacts + Directory("publish")).FullPath),
+        new DotNetRunSettings
+        {
+            Configuration = configuration,
+            NoLaunchProfile = true,
+        });
+});
+
 Task("Default")
     .IsDependentOn("Test");
 
