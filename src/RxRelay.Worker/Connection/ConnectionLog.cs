@@ -24,7 +24,11 @@ internal static partial class ConnectionLog
     public static partial void ClosedReconnect(this ILogger logger, int attempt, long delayMs, long sessionDurationSecs);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "connection error, reconnecting error={Error} attempt={Attempt} delay_ms={DelayMs} session_duration_secs={SessionDurationSecs}")]
-    public static partial void ErrorReconnect(this ILogger logger, Exception? exception, string error, int attempt, long delayMs, long sessionDurationSecs);
+    public static partial void ErrorReconnect(this ILogger logger, string error, int attempt, long delayMs, long sessionDurationSecs);
+
+    // The stack of an expected, repeating failure (proxy down) would flood the warning stream; it is here for debugging.
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Debug, Message = "connection error detail")]
+    public static partial void ErrorDetail(this ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Error, Message = "proxy rejected the worker reason={Reason}")]
     public static partial void Rejected(this ILogger logger, string reason);

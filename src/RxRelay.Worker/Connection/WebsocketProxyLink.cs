@@ -18,6 +18,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
     private readonly IScheduler _delivery;
     private IObserver<LinkEvent>? _events;
     private WebSocket? _socket;
+    private volatile bool _closing;
 
     public WebsocketProxyLink(Uri url, string workerSecret, IScheduler delivery)
     {
@@ -56,8 +57,15 @@ internal sealed class WebsocketProxyLink : IProxyLink
         await socket.SendAsync(utf8Json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
-        => _client.Stop(status, description).WaitAsync(cancellationToken);
+    // Not the library's Stop: it silently does nothing until the library has marked itself running, which
+    // happens a moment after our connect callback (and so after Opened). Closing our own socket is exact;
+    // the library's receive loop then sees the close reply and reports the end.
+    public async Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
+    {
+        var socket = Volatile.Read(ref _socket) ?? throw new WebSocketException(WebSocketError.InvalidState);
+        _closing = true;
+        await socket.CloseAsync(status, description, cancellationToken).ConfigureAwait(false);
+    }
 
     public void Dispose() => _client.Dispose();
 
@@ -86,10 +94,14 @@ internal sealed class WebsocketProxyLink : IProxyLink
             ? new LinkEvent.Message(Encoding.UTF8.GetBytes(message.Text ?? string.Empty), true)
             : new LinkEvent.Message(message.Binary ?? [], false);
 
-    private static void End(IObserver<LinkEvent> events, DisconnectionInfo info)
+    private void End(IObserver<LinkEvent> events, DisconnectionInfo info)
     {
         switch (info.Type)
         {
+            case DisconnectionType.ByServer when _closing:
+                // The proxy's reply to our own close: a plain end, not the proxy closing on us.
+                events.OnCompleted();
+                break;
             case DisconnectionType.ByServer:
                 events.OnNext(new LinkEvent.Closed(info.CloseStatus, info.CloseStatusDescription));
                 events.OnCompleted();

@@ -15,6 +15,7 @@ namespace RxRelay.Worker.Connection;
 /// </summary>
 internal sealed partial class WorkerConnection(
     WorkerOptions options,
+    IAdvertisedModels models,
     IProxyLinkFactory links,
     IRelaySessionFactory relays,
     ReconnectPolicy policy,
@@ -56,7 +57,7 @@ internal sealed partial class WorkerConnection(
 
     private WorkerSession CreateSession()
     {
-        var session = new WorkerSession(options, links, relays, scheduler, logger);
+        var session = new WorkerSession(options, models, links, relays, scheduler, logger);
         Volatile.Write(ref _current, session);
         return session;
     }
@@ -79,7 +80,9 @@ internal sealed partial class WorkerConnection(
                 break;
             case SessionEnd.Failed:
                 var error = decision.Outcome.Error;
-                logger.ErrorReconnect(error, error?.Message ?? "unknown", decision.Attempt, delayMs, seconds);
+                logger.ErrorReconnect(error?.Message ?? "unknown", decision.Attempt, delayMs, seconds);
+                if (error is not null)
+                    logger.ErrorDetail(error);
                 break;
         }
     }

@@ -17,6 +17,7 @@ namespace RxRelay.Worker.Connection;
 internal sealed partial class WorkerSession : IDisposable
 {
     private readonly WorkerOptions _options;
+    private readonly IAdvertisedModels _models;
     private readonly IProxyLink _link;
     private readonly OrderedOutbound _outbound = new();
     private readonly IRelaySession _relay;
@@ -26,9 +27,10 @@ internal sealed partial class WorkerSession : IDisposable
     private volatile bool _opened;
     private volatile bool _gracefulShutdownReceived;
 
-    public WorkerSession(WorkerOptions options, IProxyLinkFactory links, IRelaySessionFactory relays, IScheduler scheduler, ILogger logger)
+    public WorkerSession(WorkerOptions options, IAdvertisedModels models, IProxyLinkFactory links, IRelaySessionFactory relays, IScheduler scheduler, ILogger logger)
     {
         _options = options;
+        _models = models;
         _scheduler = scheduler;
         _logger = logger;
         _url = ProxyUrl.ForWorker(options.ProxyUrl, options.Provider);
@@ -63,7 +65,7 @@ internal sealed partial class WorkerSession : IDisposable
     private void Register()
     {
         _opened = true;
-        _outbound.Post(new Register(_options.WorkerName, _options.Models, _options.MaxConcurrency, ProtocolVersion.Current, 0));
+        _outbound.Post(new Register(_options.WorkerName, _models.Current, _options.MaxConcurrency, ProtocolVersion.Current, 0));
         _logger.Connected(_url);
     }
 

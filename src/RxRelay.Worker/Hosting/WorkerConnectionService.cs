@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Connection;
+using RxRelay.Worker.Relay;
 
 namespace RxRelay.Worker.Hosting;
 
@@ -13,6 +14,7 @@ namespace RxRelay.Worker.Hosting;
 /// </summary>
 internal sealed partial class WorkerConnectionService(
     WorkerConnection connection,
+    ModelCatalog catalog,
     WorkerOptions options,
     ILogger<WorkerConnectionService> logger) : BackgroundService
 {
@@ -34,6 +36,8 @@ internal sealed partial class WorkerConnectionService(
     {
         try
         {
+            // Once, before the first connect: a configured "*" becomes the backend's model list (reference 7).
+            await catalog.ResolveAsync(stoppingToken);
             await connection.Run().LastOrDefaultAsync().ToTask(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

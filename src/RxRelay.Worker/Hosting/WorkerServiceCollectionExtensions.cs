@@ -20,7 +20,8 @@ internal static class WorkerServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IScheduler>(TaskPoolScheduler.Default);
         services.AddHttpClient();
-        services.AddSingleton<IRelaySessionFactory, BackendRelaySessionFactory>();
+        services.AddBackendRelay();
+        services.AddSingleton<IAdvertisedModels, CatalogModels>();
         services.AddSingleton<IProxyLinkFactory, WebsocketProxyLinkFactory>();
         services.AddSingleton(CreatePolicy(options));
         services.AddSingleton<WorkerConnection>();

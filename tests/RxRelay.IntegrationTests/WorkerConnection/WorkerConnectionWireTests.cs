@@ -28,6 +28,7 @@ public sealed class WorkerConnectionWireTests
         Assert.Equal("top-secret", connection.Secret);
         Assert.Equal("/v1/worker/connect", connection.Path);
         Assert.Equal("?provider=openai", connection.QueryString);
+        Assert.DoesNotContain("top-secret", connection.Path + connection.QueryString, StringComparison.Ordinal);
     }
 
     [Fact]

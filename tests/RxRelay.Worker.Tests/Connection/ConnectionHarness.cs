@@ -17,7 +17,7 @@ internal sealed class ConnectionHarness
     public ConnectionHarness(int connectFailures = 0)
     {
         Links = new FakeProxyLinkFactory(Scheduler, connectFailures);
-        Connection = new WorkerConnection(Options, Links, Relays, new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), Scheduler, Logger);
+        Connection = new WorkerConnection(Options, new FixedModels(Options.Models), Links, Relays, new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), Scheduler, Logger);
         Decisions = Scheduler.CreateObserver<ReconnectDecision>();
     }
 

@@ -99,4 +99,16 @@ public sealed class WorkerConnectionFrameTests
         Assert.Equal([0, S(1.5), S(4), S(8.5)], sut.Links.Links.Select(l => l.CreatedAt));
         Assert.Equal(3, sut.Logger.Lines.Count(l => l is { EventId: 1107, Level: Microsoft.Extensions.Logging.LogLevel.Error, Text: "proxy rejected the worker reason=worker authentication failed" }));
     }
+
+    [Fact]
+    public void Run_AnySession_NeverLogsTheSecret()
+    {
+        var sut = new ConnectionHarness(connectFailures: 1).Start();
+        sut.At(2, () => sut.Link(1).CloseFromProxy(WebSocketCloseStatus.PolicyViolation, "worker authentication failed"));
+
+        sut.RunTo(100);
+
+        Assert.NotEmpty(sut.Logger.Lines);
+        Assert.DoesNotContain(sut.Logger.Lines, l => l.Text.Contains("top-secret", StringComparison.Ordinal));
+    }
 }
