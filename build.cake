@@ -79,7 +79,8 @@ void RunProgram(string project)
     DotNetRun(project, new DotNetRunSettings
     {
         Configuration = configuration,
-        NoLaunchProfile = true,
+        // Cake 7's DotNetRunSettings has no NoLaunchProfile property; pass the flag itself.
+        ArgumentCustomization = args => args.Append("--no-launch-profile"),
     });
 }
 
@@ -98,7 +99,6 @@ Task("Demo")
         new DotNetRunSettings
         {
             Configuration = configuration,
-            NoLaunchProfile = true,
         });
 });
 
