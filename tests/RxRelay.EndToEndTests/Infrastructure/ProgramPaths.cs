@@ -1,24 +1,34 @@
 namespace RxRelay.EndToEndTests.Infrastructure;
 
 /// <summary>
-/// The programs under test. The test project references them, so the build copies each program's dll
-/// and runtimeconfig next to the tests; they run as <c>dotnet &lt;dll&gt;</c>, exactly as published.
+/// The programs under test, from each project's own build output (the test project references them,
+/// so they are built first, in the same configuration). Not the copies beside the tests: those carry
+/// the test's dependency set, and the worker's Generic Host assemblies are not in it.
 /// </summary>
 internal static class ProgramPaths
 {
-    public static string Proxy => Find("rxrelay-proxy");
+    public static string Proxy => Find("RxRelay.Proxy", "rxrelay-proxy");
 
-    public static string Worker => Find("rxrelay-worker");
+    public static string Worker => Find("RxRelay.Worker", "rxrelay-worker");
 
-    public static string EchoBackend => Find("rxrelay-echo-backend");
+    public static string EchoBackend => Find("RxRelay.EchoBackend", "rxrelay-echo-backend");
 
-    private static string Find(string program)
+    private static string Find(string project, string program)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
-        var config = Path.Combine(AppContext.BaseDirectory, program + ".runtimeconfig.json");
-        if (!File.Exists(dll) || !File.Exists(config))
+        // <repo>/tests/RxRelay.EndToEndTests/bin/<Configuration>/<tfm>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RxRelay.sln")))
         {
-            throw new FileNotFoundException($"{program}.dll or its runtimeconfig.json is not beside the tests; build the test project", dll);
+            root = root.Parent;
+        }
+
+        var dll = root is null ? program + ".dll" : Path.Combine(root.FullName, "src", project, "bin", configuration, framework, program + ".dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{program}.dll not found; build the test project (it builds {project})", dll);
         }
 
         return dll;

@@ -85,7 +85,20 @@ internal sealed class ProgramProcess : IAsyncDisposable
             _waiters.Add((line => line.Contains(text, StringComparison.Ordinal), found));
         }
 
-        return found.Task.WaitAsync(timeout);
+        return WhileRunningAsync(found.Task, text, timeout);
+    }
+
+    // A program that died will never print the line: fail at once with its exit code, not at the timeout.
+    private async Task<string> WhileRunningAsync(Task<string> found, string text, TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(found, exited).WaitAsync(timeout);
+        if (first == found)
+        {
+            return await found;
+        }
+
+        throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before printing '{text}'");
     }
 
     /// <summary>A crash: SIGKILL, no drain, no close frame.</summary>

@@ -5,7 +5,7 @@ internal static class Sse
 {
     public const string Done = "data: [DONE]\n\n";
 
-    public static string ChatDelta(string text) => $$"""data: {"choices":[{"index":0,"delta":{"content":"{{text}}"}}]}""" + "\n\n";
+    public static string ChatDelta(string text) => $$$"""data: {"choices":[{"index":0,"delta":{"content":"{{{text}}}"}}]}""" + "\n\n";
 
     public static string ResponsesDelta(string text) => $$"""data: {"type":"response.output_text.delta","id":"resp_123","delta":"{{text}}"}""" + "\n\n";
 
