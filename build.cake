@@ -42,7 +42,7 @@ Task("Test")
             {
                 Configuration = configuration,
                 NoBuild = true,
-                Loggers = { "console;verbosity=normal" },
+                Loggers = { "console;verbosity=minimal" },
                 ResultsDirectory = artifacts + Directory("test-results"),
             });
         }
@@ -113,13 +113,28 @@ void RunProgram(string project)
     DotNetRun(project, new DotNetRunSettings
     {
         Configuration = configuration,
-        NoLaunchProfile = true,
+        // Cake 7's DotNetRunSettings has no NoLaunchProfile property; pass the flag itself.
+        ArgumentCustomization = args => args.Append("--no-launch-profile"),
     });
 }
 
 Task("Run-Proxy").Does(() => RunProgram("./src/RxRelay.Proxy/RxRelay.Proxy.csproj"));
 Task("Run-Worker").Does(() => RunProgram("./src/RxRelay.Worker/RxRelay.Worker.csproj"));
 Task("Run-EchoBackend").Does(() => RunProgram("./src/RxRelay.EchoBackend/RxRelay.EchoBackend.csproj"));
+
+// Echo backend + proxy + worker on loopback as real processes, two chat completions through them, a
+// clean stop. The logic lives in tools/RxRelay.Demo; a failure there exits non-zero and fails this task.
+Task("Demo")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    DotNetRun("./tools/RxRelay.Demo/RxRelay.Demo.csproj",
+        new ProcessArgumentBuilder().AppendQuoted(MakeAbsolute(artifacts + Directory("publish")).FullPath),
+        new DotNetRunSettings
+        {
+            Configuration = configuration,
+        });
+});
 
 Task("Default")
     .IsDependentOn("Test");

@@ -55,12 +55,19 @@ internal sealed partial class WorkerSession : IDisposable
             var connectedAt = _scheduler.Now;
             Register();
             var inbound = events
-                .IdleTimeout(_options.IdleTimeout, _relay.InFlightChanges.Select(n => n > 0), _scheduler)
+                .IdleTimeout(_options.IdleTimeout, BusySignal(), _scheduler)
                 .Do(Handle);
             return Observable.Merge(EndOf(inbound), EndOf(_outbound.Writes(_link)))
                 .Take(1)
                 .Select(error => Classify(error, _scheduler.Now - connectedAt));
         });
+
+    // The relay publishes its in-flight count from its own threads, under its own lock, while frame
+    // handling (inside the idle timer's merge) calls into the relay: delivering the count synchronously
+    // would take the merge's gate under the relay's lock and the relay's lock under the merge's gate, a
+    // lock-order inversion that froze a loaded worker. ObserveOn hands the count over instead.
+    private IObservable<bool> BusySignal()
+        => _relay.InFlightChanges.Select(count => count > 0).ObserveOn(_scheduler);
 
     private void Register()
     {

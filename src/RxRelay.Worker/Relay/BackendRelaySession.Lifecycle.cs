@@ -54,6 +54,11 @@ internal sealed partial class BackendRelaySession
         lock (_gate)
         {
             _inFlight.Remove(relayed.Id);
+            if (relayed.AbortReason == AbortReason.Cancelled)
+            {
+                _cancelledCount--;
+            }
+
             PublishInFlight();
             var reason = _disposed ? AbortReason.SessionDisposed : relayed.AbortReason;
             relayed.Dispose();

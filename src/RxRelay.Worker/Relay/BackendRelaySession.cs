@@ -25,6 +25,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private long _nextWorkId;
+    private int _cancelledCount;
     private volatile bool _draining;
     private volatile int _inFlightCount;
     private bool _disposed;
@@ -83,7 +84,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
         ArgumentNullException.ThrowIfNull(cancel);
         lock (_gate)
         {
-            if (_inFlight.TryGetValue(cancel.RequestId, out var relayed) && relayed.TryAbort(AbortReason.Cancelled))
+            if (_inFlight.TryGetValue(cancel.RequestId, out var relayed) && TryCancel(relayed))
             {
                 _logger.Cancelled(cancel.RequestId, cancel.Reason.Value);
                 return;
@@ -109,10 +110,10 @@ internal sealed partial class BackendRelaySession : IRelaySession
             return RelayErrors.Draining(request.RequestId);
         }
 
-        if (_inFlight.Count >= _maxConcurrency)
+        if (ActiveCount >= _maxConcurrency)
         {
             // The proxy should never send this many; a misbehaving one must not overload the backend (11.24).
-            _logger.Overloaded(request.RequestId, _inFlight.Count, _maxConcurrency);
+            _logger.Overloaded(request.RequestId, ActiveCount, _maxConcurrency);
             return RelayErrors.Overloaded(request.RequestId, _maxConcurrency);
         }
 
@@ -141,10 +142,35 @@ internal sealed partial class BackendRelaySession : IRelaySession
         }
     }
 
+    /// <summary>
+    /// Requests that hold a slot: in flight and not cancelled by the proxy. A proxy frees a cancelled
+    /// request's slot the moment it sends <c>cancel</c> (upstream workers never complete cancelled
+    /// requests) and may dispatch the next request at once, while our 499 completion is still on its
+    /// way; so a cancelled request stops counting against the cap, the load and the busy signal at
+    /// once, though its backend call may take a moment longer to tear down. Under the lock.
+    /// </summary>
+    private int ActiveCount => _inFlight.Count - _cancelledCount;
+
+    /// <summary>Aborts a request for the proxy's <c>cancel</c> and frees its slot. Under the lock.</summary>
+    private bool TryCancel(RelayedRequest relayed)
+    {
+        // Counted before the abort: cancelling can finish the request inline on this thread (Finish
+        // re-enters the lock and uncounts it), and the count must never go below zero meanwhile.
+        _cancelledCount++;
+        if (!relayed.TryAbort(AbortReason.Cancelled))
+        {
+            _cancelledCount--;
+            return false;
+        }
+
+        PublishInFlight();
+        return true;
+    }
+
     /// <summary>Publishes the count; under the lock so subscribers see counts in order, never concurrently.</summary>
     private void PublishInFlight()
     {
-        _inFlightCount = _inFlight.Count;
+        _inFlightCount = ActiveCount;
         _inFlightCounts.OnNext(_inFlightCount);
     }
 }

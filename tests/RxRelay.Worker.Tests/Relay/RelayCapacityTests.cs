@@ -30,6 +30,30 @@ public sealed class RelayCapacityTests
     }
 
     [Fact]
+    public async Task Cancel_AtMaxConcurrency_SlotFreeForNextRequestAtOnce()
+    {
+        // A proxy frees a cancelled request's slot when it sends cancel and may dispatch the next request
+        // before our 499 has gone out: that request must be admitted, not refused as over capacity.
+        await using var backend = await HoldingBackend.StartAsync();
+        await using var sut = RelaySut.Create(backend.Url, maxConcurrency: 1);
+        sut.Session.Start(RelaySut.Request("request-1"));
+        await backend.Arrived.WaitForAsync(1);
+
+        sut.Session.Cancel(new CancelRequest("request-1", CancelReason.ClientDisconnect));
+        var loadAfterCancel = sut.Session.InFlight;
+        sut.Session.Start(RelaySut.Request("request-2"));
+        await backend.Arrived.WaitForAsync(2);
+        backend.Release();
+        var served = await sut.Outbound.WaitForCompletionAsync("request-2");
+        var cancelled = await sut.Outbound.WaitForCompletionAsync("request-1");
+
+        Assert.Equal(0, loadAfterCancel);
+        Assert.Equal((200, HeldBody), (served.StatusCode, served.Body));
+        Assert.Equal(499, cancelled.StatusCode);
+        Assert.Equal(0, sut.Session.InFlight);
+    }
+
+    [Fact]
     public async Task BeginDraining_NewRequest_503DrainingWhileInFlightRequestFinishes()
     {
         await using var backend = await HoldingBackend.StartAsync();

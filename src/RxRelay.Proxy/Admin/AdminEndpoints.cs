@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.Http;
+
+namespace RxRelay.Proxy.Admin;
+
+/// <summary>
+/// <c>/admin/workers</c>, <c>/admin/stats</c>, <c>/admin/keys</c> (reference 4.12). Every call is
+/// checked against the admin token first (403, empty body) — for <c>POST /admin/keys</c> too, before the
+/// body is read, so unauthenticated callers learn nothing from 415/400/422 (upstream checks after parsing,
+/// reference 11 item 22).
+/// </summary>
+internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore keys, ProxyOptions options)
+{
+    /// <summary>Wraps a handler with the admin check.</summary>
+    public RequestDelegate Guarded(Func<HttpContext, Task> handler) => context =>
+    {
+        if (!AdminAuth.IsAuthorized(context.Request.Headers, options.AdminToken))
+        {
+            PlainTextResponses.Empty(context, StatusCodes.Status403Forbidden);
+            return Task.CompletedTask;
+        }
+
+        return handler(context);
+    };
+
+    /// <summary><c>GET /admin/workers</c>.</summary>
+    public async Task WorkersAsync(HttpContext context)
+    {
+        var snapshot = await dispatcher.GetSnapshotAsync(context.RequestAborted);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("workers");
+            foreach (var worker in snapshot.Workers)
+            {
+                w.WriteStartObject();
+                w.WriteString("worker_id", worker.WorkerId);
+                w.WriteString("provider", worker.Provider);
+                w.WriteString("worker_name", worker.WorkerName);
+                w.WriteStringArray("models", worker.Models);
+                w.WriteNumber("max_concurrent", worker.MaxConcurrent);
+                w.WriteNumber("reported_load", worker.ReportedLoad);
+                w.WriteNumber("in_flight_count", worker.InFlight);
+                w.WriteBoolean("is_draining", worker.IsDraining);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>GET /admin/stats</c>.</summary>
+    public async Task StatsAsync(HttpContext context)
+    {
+        var snapshot = await dispatcher.GetSnapshotAsync(context.RequestAborted);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("queue_depth");
+            foreach (var (provider, depth) in snapshot.QueueDepths)
+            {
+                w.WriteNumber(provider, depth);
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("active_workers", snapshot.Workers.Count);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>GET /admin/keys</c>.</summary>
+    public Task ListKeysAsync(HttpContext context) =>
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("keys");
+            foreach (var key in keys.List())
+            {
+                w.WriteStartObject();
+                WriteMetadata(w, key);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    /// <summary><c>POST /admin/keys</c>: 201 with the metadata flattened plus the one-time <c>secret</c>.</summary>
+    public async Task CreateKeyAsync(HttpContext context)
+    {
+        var request = await CreateKeyRequestReader.ReadAsync(context.Request, context.RequestAborted);
+        if (request.Name is not { } name)
+        {
+            await PlainTextResponses.WriteAsync(context, request.Status, request.Error!);
+            return;
+        }
+
+        var (record, secret) = keys.Create(name);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status201Created, w =>
+        {
+            w.WriteStartObject();
+            WriteMetadata(w, record);
+            w.WriteString("secret", secret);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>DELETE /admin/keys/{id}</c>: 204 when found, 404 otherwise.</summary>
+    public Task RevokeKeyAsync(HttpContext context)
+    {
+        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
+        PlainTextResponses.Empty(context, keys.Revoke(id) ? StatusCodes.Status204NoContent : StatusCodes.Status404NotFound);
+        return Task.CompletedTask;
+    }
+
+    private static void WriteMetadata(Utf8JsonWriter w, ApiKeyRecord key)
+    {
+        w.WriteString("id", key.Id);
+        w.WriteString("name", key.Name);
+        w.WriteString("prefix", key.Prefix);
+        w.WriteNumber("created_at", key.CreatedAt);
+        if (key.LastUsedAt is { } used)
+        {
+            w.WriteNumber("last_used_at", used);
+        }
+        else
+        {
+            w.WriteNull("last_used_at");
+        }
+
+        w.WriteBoolean("revoked", key.Revoked);
+    }
+}

@@ -1,0 +1,72 @@
+namespace RxRelay.Proxy.Admin;
+
+/// <summary>
+/// The in-memory key store (upstream's default; keys are lost on restart). Validation is a dictionary
+/// lookup by SHA-256 hash, not upstream's write-locked linear scan (reference 11 item 21); the hash of an
+/// unknown secret reveals nothing useful through lookup timing. Listing is in creation order (upstream:
+/// hash-map order). Thread-safe.
+/// </summary>
+internal sealed class InMemoryApiKeyStore(TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, ApiKeyRecord> byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> hashById = new(StringComparer.Ordinal);
+    private readonly List<string> creationOrder = [];
+
+    /// <summary>Creates a key; returns its metadata and the secret, which is never available again.</summary>
+    public (ApiKeyRecord Record, string Secret) Create(string name)
+    {
+        var secret = ApiKeyGenerator.NewKey();
+        var record = new ApiKeyRecord(
+            Guid.NewGuid().ToString("D"), name, secret[..ApiKeyGenerator.PrefixLength], time.GetUtcNow().ToUnixTimeSeconds(), null, false);
+        var hash = ApiKeyGenerator.Hash(secret);
+        lock (gate)
+        {
+            byHash.Add(hash, record);
+            hashById.Add(record.Id, hash);
+            creationOrder.Add(record.Id);
+        }
+
+        return (record, secret);
+    }
+
+    /// <summary>All keys, revoked included, in creation order.</summary>
+    public IReadOnlyList<ApiKeyRecord> List()
+    {
+        lock (gate)
+        {
+            return creationOrder.Select(id => byHash[hashById[id]]).ToArray();
+        }
+    }
+
+    /// <summary>Revokes a key; true when the id exists (also when it was already revoked, as upstream's memory store).</summary>
+    public bool Revoke(string id)
+    {
+        lock (gate)
+        {
+            if (!hashById.TryGetValue(id, out var hash))
+            {
+                return false;
+            }
+
+            byHash[hash] = byHash[hash] with { Revoked = true };
+            return true;
+        }
+    }
+
+    /// <summary>True when <paramref name="secret"/> is a live key; a success records <c>last_used_at</c>.</summary>
+    public bool Validate(string secret)
+    {
+        var hash = ApiKeyGenerator.Hash(secret);
+        lock (gate)
+        {
+            if (!byHash.TryGetValue(hash, out var record) || record.Revoked)
+            {
+                return false;
+            }
+
+            byHash[hash] = record with { LastUsedAt = time.GetUtcNow().ToUnixTimeSeconds() };
+            return true;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Net;
+
+namespace RxRelay.Proxy.Configuration;
+
+/// <summary>Parsers for the value kinds the proxy's options use; each returns null and an error text on failure.</summary>
+internal static class OptionValues
+{
+    private static readonly string[] LogLevels = ["trace", "debug", "info", "warn", "error", "off"];
+
+    /// <summary>A non-negative number of seconds, fractions allowed (upstream takes whole seconds only).</summary>
+    public static (TimeSpan? Value, string? Error) Seconds(string raw)
+    {
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0 || seconds > int.MaxValue)
+        {
+            return (null, $"'{raw}' is not a non-negative number of seconds");
+        }
+
+        return (TimeSpan.FromSeconds(seconds), null);
+    }
+
+    /// <summary>A strictly positive number of seconds (heartbeat intervals cannot be zero).</summary>
+    public static (TimeSpan? Value, string? Error) PositiveSeconds(string raw)
+    {
+        var (value, error) = Seconds(raw);
+        return value is { } v && v <= TimeSpan.Zero ? (null, $"'{raw}' must be greater than 0 seconds") : (value, error);
+    }
+
+    /// <summary>A non-negative 32-bit integer.</summary>
+    public static (int? Value, string? Error) Count(string raw) =>
+        int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? (n, null)
+            : (null, $"'{raw}' is not a non-negative integer");
+
+    /// <summary><c>true</c> or <c>false</c>, as clap's boolean parser takes them.</summary>
+    public static (bool? Value, string? Error) Boolean(string raw) => raw switch
+    {
+        "true" => (true, null),
+        "false" => (false, null),
+        _ => (null, $"'{raw}' is not 'true' or 'false'"),
+    };
+
+    /// <summary>A level name (upstream also takes full tracing filter directives; RxRelay takes levels only).</summary>
+    public static (string? Value, string? Error) Level(string raw)
+    {
+        var level = raw.Trim().ToLowerInvariant();
+        return Array.IndexOf(LogLevels, level) >= 0
+            ? (level, null)
+            : (null, $"'{raw}' is not one of {string.Join(", ", LogLevels)}");
+    }
+
+    /// <summary><c>ip:port</c> (IPv6 in brackets) or <c>localhost:port</c>.</summary>
+    public static (string? Value, string? Error) ListenAddress(string raw)
+    {
+        if (IPEndPoint.TryParse(raw, out var endpoint) && raw.Contains(':', StringComparison.Ordinal) && endpoint.Port <= 65535)
+        {
+            return (raw, null);
+        }
+
+        const string localhost = "localhost:";
+        if (raw.StartsWith(localhost, StringComparison.OrdinalIgnoreCase)
+            && ushort.TryParse(raw.AsSpan(localhost.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            return (raw, null);
+        }
+
+        return (null, $"'{raw}' is not a socket address like 127.0.0.1:8080");
+    }
+
+    /// <summary>Any non-empty string.</summary>
+    public static (string? Value, string? Error) NonEmpty(string raw) =>
+        raw.Length == 0 ? (null, "must not be empty") : (raw, null);
+}

@@ -1,0 +1,60 @@
+namespace RxRelay.Proxy.Configuration;
+
+/// <summary>
+/// Everything the proxy is configured with (reference 8.1 plus RxRelay's heartbeat and shutdown extras).
+/// Built once at start-up by <see cref="ProxyOptionsParser"/> and never mutated afterwards.
+/// </summary>
+public sealed record ProxyOptions
+{
+    /// <summary>Address Kestrel binds, <c>host:port</c> (<c>--listen</c> / <c>LISTEN_ADDR</c>). Port 0 picks a free port.</summary>
+    public string Listen { get; init; } = "127.0.0.1:8080";
+
+    /// <summary>Provider that HTTP requests are submitted under and that <see cref="WorkerSecret"/> authenticates (<c>--provider</c>).</summary>
+    public string Provider { get; init; } = "local";
+
+    /// <summary>Static worker secret for <see cref="Provider"/>; null means workers can only use API keys.</summary>
+    public string? WorkerSecret { get; init; }
+
+    /// <summary>
+    /// Maximum queued requests per provider; null = unlimited (what <c>--max-queue-len 0</c> means, as
+    /// upstream's CLI). 0 = never queue (reject at once when no worker has room): upstream's library value
+    /// that its CLI cannot express; only reachable by building options in code (tests).
+    /// </summary>
+    public int? MaxQueueLength { get; init; } = 100;
+
+    /// <summary>How long a request may wait in the queue; <see cref="TimeSpan.Zero"/> means forever.</summary>
+    public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time until response headers must be produced (408 otherwise); <see cref="TimeSpan.Zero"/> disables it.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Minimum log level: <c>trace</c>, <c>debug</c>, <c>info</c>, <c>warn</c>, <c>error</c> or <c>off</c>.</summary>
+    public string LogLevel { get; init; } = "info";
+
+    /// <summary>Token for <c>/admin/*</c>; null makes every admin call answer 403.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Whether the inference routes require a client API key.</summary>
+    public bool RequireApiKeys { get; init; }
+
+    /// <summary>Silence (in either direction) after which the proxy pings a worker. Upstream: 30 s, inbound only.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a pinged worker has to send anything before it is removed.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long shutdown lets in-flight requests finish before failing them.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a worker has after the handshake to send <c>register</c> (upstream waits forever).</summary>
+    public TimeSpan RegistrationTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Outbound frames buffered per worker socket; a full queue means the worker stopped reading.</summary>
+    public int WorkerOutboundCapacity { get; init; } = 1024;
+
+    /// <summary>Chunks buffered per in-flight request; a full buffer means the client stopped reading (the worker gets a cancel).</summary>
+    public int RequestEventCapacity { get; init; } = 256;
+
+    /// <summary>Longest a single write to a streaming client may block before the connection is cut.</summary>
+    public TimeSpan ClientStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

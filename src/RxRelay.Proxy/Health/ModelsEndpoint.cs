@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.Http;
+
+namespace RxRelay.Proxy.Health;
+
+/// <summary>
+/// <c>GET /v1/models</c> (reference 4.10): the OpenAI list shape, <c>owned_by: worker-proxy</c>, no
+/// <c>created</c>; never requires an API key. The catalog rules live in the dispatcher.
+/// </summary>
+internal sealed class ModelsEndpoint(Dispatcher dispatcher, ProxyOptions options)
+{
+    /// <summary>Handles one request.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        var models = await dispatcher.GetModelCatalogAsync(options.Provider, context.RequestAborted);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (var model in models)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", model);
+                w.WriteString("object", "model");
+                w.WriteString("owned_by", "worker-proxy");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+}

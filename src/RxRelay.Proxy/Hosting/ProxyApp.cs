@@ -1,0 +1,121 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.Health;
+using RxRelay.Proxy.Http;
+using RxRelay.Proxy.WorkerSockets;
+
+namespace RxRelay.Proxy.Hosting;
+
+/// <summary>
+/// Builds the proxy application: Kestrel bound to <see cref="ProxyOptions.Listen"/>, the dispatcher, the
+/// routes of reference 4 and the worker endpoint of reference 2. Tests host it in-process (port 0) with a
+/// <c>FakeTimeProvider</c> or real time; <c>Program.cs</c> adds Serilog and systemd through <c>configure</c>.
+/// </summary>
+public static class ProxyApp
+{
+    /// <summary>Builds (does not start) the application.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="time">The only clock of the proxy; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="configure">Extra host configuration (logging sinks, service integration).</param>
+    public static WebApplication Build(ProxyOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        time ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false; // upstream (axum) sends no Server header
+            Bind(kestrel, options.Listen);
+        });
+        // Kestrel's own graceful stop runs after the drain, so its budget must exceed the drain's.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout + ShutdownCoordinator.Slack + TimeSpan.FromSeconds(10));
+        AddServices(builder.Services, options, time);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        MapRoutes(app);
+        LogStartup(app, options);
+        return app;
+    }
+
+    /// <summary>The dispatcher limits for these options; a zero queue timeout (never expire) becomes null.</summary>
+    internal static DispatchOptions ToDispatchOptions(ProxyOptions options) => new()
+    {
+        MaxQueueLength = options.MaxQueueLength,
+        QueueTimeout = options.QueueTimeout == TimeSpan.Zero ? null : options.QueueTimeout,
+        StreamBufferChunks = options.RequestEventCapacity,
+    };
+
+    private static void AddServices(IServiceCollection services, ProxyOptions options, TimeProvider time)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(_ => new Dispatcher(ToDispatchOptions(options), time));
+        services.AddSingleton<InMemoryApiKeyStore>();
+        services.AddSingleton<AuthRateLimiter>();
+        services.AddSingleton<WorkerAuthenticator>();
+        services.AddSingleton<ShutdownState>();
+        services.AddSingleton<WorkerConnectEndpoint>();
+        services.AddSingleton<InferenceEndpoint>();
+        services.AddSingleton<HealthEndpoint>();
+        services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<AdminEndpoints>();
+        services.AddHostedService<ShutdownCoordinator>();
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        string[] get = ["GET", "HEAD"];
+        app.UseUpstreamCors();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // upstream never sends WS pings
+        var services = app.Services;
+        app.MapMethods("/health", get, services.GetRequiredService<HealthEndpoint>().HandleAsync);
+        app.MapMethods("/v1/models", get, services.GetRequiredService<ModelsEndpoint>().HandleAsync);
+        app.MapMethods("/v1/worker/connect", get, services.GetRequiredService<WorkerConnectEndpoint>().HandleAsync);
+        var inference = services.GetRequiredService<InferenceEndpoint>();
+        foreach (var path in InferenceEndpoint.Paths)
+        {
+            app.MapPost(path, inference.For(path));
+        }
+
+        var admin = services.GetRequiredService<AdminEndpoints>();
+        app.MapMethods("/admin/workers", get, admin.Guarded(admin.WorkersAsync));
+        app.MapMethods("/admin/stats", get, admin.Guarded(admin.StatsAsync));
+        app.MapMethods("/admin/keys", get, admin.Guarded(admin.ListKeysAsync));
+        app.MapPost("/admin/keys", admin.Guarded(admin.CreateKeyAsync));
+        app.MapDelete("/admin/keys/{id}", admin.Guarded(admin.RevokeKeyAsync));
+    }
+
+    private static void Bind(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string listen)
+    {
+        if (IPEndPoint.TryParse(listen, out var endpoint))
+        {
+            kestrel.Listen(endpoint);
+            return;
+        }
+
+        kestrel.ListenLocalhost(int.Parse(listen[(listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void LogStartup(WebApplication app, ProxyOptions options)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RxRelay.Proxy");
+        ProxyLog.Starting(
+            logger,
+            options.Listen,
+            options.Provider,
+            options.QueueTimeout == TimeSpan.Zero ? "none" : $"{options.QueueTimeout.TotalSeconds}s",
+            options.RequestTimeout == TimeSpan.Zero ? "none" : $"{options.RequestTimeout.TotalSeconds}s",
+            options.MaxQueueLength is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unlimited");
+        if (options.WorkerSecret is null)
+        {
+            ProxyLog.NoWorkerSecret(logger);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace RxRelay.Proxy.Hosting;
+
+/// <summary>Start-up and shutdown log lines (reference 9 names the first two).</summary>
+internal static partial class ProxyLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "rxrelay-proxy starting listen={Listen} provider={Provider} queue_timeout={QueueTimeout} request_timeout={RequestTimeout} max_queue_len={MaxQueueLen}")]
+    public static partial void Starting(ILogger logger, string listen, string provider, string queueTimeout, string requestTimeout, string maxQueueLen);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "shutting down gracefully")]
+    public static partial void ShuttingDown(ILogger logger);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "drain finished all_workers_gone={AllWorkersGone}")]
+    public static partial void DrainFinished(ILogger logger, bool allWorkersGone);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "WORKER_SECRET not set: workers can only authenticate with API keys. In-memory API key store (single instance, keys lost on restart)")]
+    public static partial void NoWorkerSecret(ILogger logger);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "listening on {Address}")]
+    public static partial void Listening(ILogger logger, string address);
+}

@@ -1,0 +1,38 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.WorkerSockets;
+
+namespace RxRelay.Proxy.Http;
+
+/// <summary>Client API key check of the inference routes when keys are required (reference 4.9).</summary>
+internal static class ClientApiKeyCheck
+{
+    /// <summary>The 401 body text for the failure, or null when the key is valid.</summary>
+    public static string? Problem(IHeaderDictionary headers, InMemoryApiKeyStore keys)
+    {
+        if (!headers.TryGetValue("authorization", out var values) || values.Count == 0 || values[0] is not { } raw)
+        {
+            return "API key required";
+        }
+
+        if (!HeaderText.IsVisibleAscii(raw))
+        {
+            return "Invalid authorization header";
+        }
+
+        // Only a case-sensitive "Bearer " is stripped; otherwise the whole value is the key (upstream rule).
+        var token = raw.StartsWith("Bearer ", StringComparison.Ordinal) ? raw["Bearer ".Length..] : raw;
+        return keys.Validate(token) ? null : "Invalid API key";
+    }
+
+    /// <summary>401 with <c>{"error":{"type":"auth_error","message":…}}</c>.</summary>
+    public static Task WriteUnauthorizedAsync(HttpContext context, string message)
+    {
+        var body = Encoding.UTF8.GetBytes("{\"error\":{\"type\":\"auth_error\",\"message\":\"" + message + "\"}}");
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
+    }
+}

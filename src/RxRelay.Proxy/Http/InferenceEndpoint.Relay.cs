@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Http;
+using RxRelay.Protocol.Messages;
+using RxRelay.Proxy.Dispatch;
+
+namespace RxRelay.Proxy.Http;
+
+internal sealed partial class InferenceEndpoint
+{
+    /// <summary>Waits for the first event and answers accordingly: a chunk starts the SSE stream (4.6, 4.7).</summary>
+    private async Task RelayAsync(HttpContext context, RequestHandle handle, CancellationTokenSource timeout)
+    {
+        switch (await WaitForFirstEventAsync(context, handle, timeout.Token))
+        {
+            case RequestEvent.Completed completed:
+                await WorkerResponseWriter.WriteAsync(context, completed.Response);
+                break;
+            case RequestEvent.Failed failed:
+                await PlainTextResponses.WriteUnavailableAsync(context, failed.Failure.Message);
+                break;
+            case RequestEvent.Chunk chunk:
+                await StreamAsync(context, handle, chunk);
+                break;
+            default:
+                break; // already answered (timeout, shutdown) or nobody is listening (client gone)
+        }
+    }
+
+    /// <summary>
+    /// The first event, or null after handling a client disconnect (cancel <c>client_disconnect</c>), the
+    /// request timeout (408, cancel <c>timeout</c>) or the end of a shutdown drain (503).
+    /// </summary>
+    private async Task<RequestEvent?> WaitForFirstEventAsync(HttpContext context, RequestHandle handle, CancellationToken timeout)
+    {
+        var aborted = context.RequestAborted;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout, shutdown.Expired);
+        try
+        {
+            if (await handle.Events.WaitToReadAsync(linked.Token) && handle.Events.TryRead(out var first))
+            {
+                return first;
+            }
+
+            PlainTextResponses.Empty(context, StatusCodes.Status502BadGateway); // stream ended without a result
+            return null;
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            await CancelAsync(handle, CancelReason.ClientDisconnect);
+            return null;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // Upstream drops the handler and so sends client_disconnect; RxRelay names the real reason.
+            await CancelAsync(handle, CancelReason.Timeout);
+            PlainTextResponses.Empty(context, StatusCodes.Status408RequestTimeout);
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            await CancelAsync(handle, CancelReason.ServerShutdown);
+            await PlainTextResponses.WriteUnavailableAsync(context, PlainTextResponses.ShuttingDown);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Streams chunks verbatim until the completion (body ends) or a failure (SSE error event, then end).
+    /// The request timeout no longer applies. A write that blocks longer than the stall timeout means the
+    /// client stopped reading: the connection is cut and the request cancelled, so nothing piles up.
+    /// </summary>
+    private async Task StreamAsync(HttpContext context, RequestHandle handle, RequestEvent.Chunk first)
+    {
+        SseResponseWriter.Start(context);
+        var aborted = context.RequestAborted;
+        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var writeToken = CancellationTokenSource.CreateLinkedTokenSource(aborted, stall.Token);
+        RequestEvent? next = first;
+        try
+        {
+            while (next is not null)
+            {
+                if (!await WriteEventAsync(context, next, stall, writeToken.Token))
+                {
+                    return;
+                }
+
+                next = await handle.Events.WaitToReadAsync(aborted) && handle.Events.TryRead(out var e) ? e : null;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            var reason = aborted.IsCancellationRequested ? "client disconnected" : "client stopped reading";
+            InferenceLog.StreamCut(logger, handle.RequestId, reason);
+            await CancelAsync(handle, CancelReason.ClientDisconnect);
+            context.Abort();
+        }
+    }
+
+    /// <summary>Writes one event; false when the stream is over.</summary>
+    private async Task<bool> WriteEventAsync(HttpContext context, RequestEvent next, CancellationTokenSource stall, CancellationToken token)
+    {
+        var (text, more) = next switch
+        {
+            RequestEvent.Chunk chunk => (chunk.Text, true),
+            RequestEvent.Failed failed => (failed.Failure.SseErrorEvent, false),
+            _ => (null, false), // completion: its body is not written for a started stream (upstream rule)
+        };
+        if (text is not null)
+        {
+            stall.CancelAfter(options.ClientStallTimeout);
+            await SseResponseWriter.WriteAsync(context, text, token);
+            stall.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+
+        return more;
+    }
+
+    private Task<bool> CancelAsync(RequestHandle handle, CancelReason reason)
+    {
+        InferenceLog.Cancelled(logger, handle.RequestId, reason.Value);
+        return dispatcher.CancelAsync(handle.RequestId, reason);
+    }
+}

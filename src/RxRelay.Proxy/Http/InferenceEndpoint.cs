@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.Hosting;
+
+namespace RxRelay.Proxy.Http;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>, <c>/v1/messages</c>, <c>/v1/responses</c>: validate in upstream's
+/// order (reference 4.2), submit to the dispatcher under the proxy's provider, then relay the outcome.
+/// </summary>
+internal sealed partial class InferenceEndpoint(
+    Dispatcher dispatcher,
+    InMemoryApiKeyStore keys,
+    ProxyOptions options,
+    ShutdownState shutdown,
+    TimeProvider time,
+    ILogger<InferenceEndpoint> logger)
+{
+    /// <summary>The three relayed paths.</summary>
+    public static readonly string[] Paths = ["/v1/chat/completions", "/v1/messages", "/v1/responses"];
+
+    /// <summary>The handler of one path.</summary>
+    public RequestDelegate For(string endpointPath) => context => HandleAsync(context, endpointPath);
+
+    private async Task HandleAsync(HttpContext context, string endpointPath)
+    {
+        // The request timeout covers everything until response headers, body reading included (4.8).
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        if (options.RequestTimeout > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(options.RequestTimeout);
+        }
+
+        if (shutdown.IsDraining)
+        {
+            await PlainTextResponses.WriteUnavailableAsync(context, PlainTextResponses.ShuttingDown);
+            return;
+        }
+
+        if (await ReadSubmissionAsync(context, endpointPath, timeout.Token) is not { } submit)
+        {
+            return;
+        }
+
+        var outcome = await dispatcher.SubmitAsync(submit, CancellationToken.None);
+        if (outcome.Handle is not { } handle)
+        {
+            InferenceLog.Rejected(logger, outcome.RequestId, outcome.Rejection!.Message);
+            await PlainTextResponses.WriteUnavailableAsync(context, outcome.Rejection.Message);
+            return;
+        }
+
+        await RelayAsync(context, handle, timeout);
+    }
+
+    /// <summary>Body, API key, JSON; writes the error response and returns null when any step fails.</summary>
+    private async Task<SubmitRequest?> ReadSubmissionAsync(HttpContext context, string endpointPath, CancellationToken timeout)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout);
+        RequestBodyReader.Result body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context.Request, linked.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            PlainTextResponses.Empty(context, StatusCodes.Status408RequestTimeout);
+            return null;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            return null; // the client went away mid-body; nothing was submitted
+        }
+
+        return await ValidateAsync(context, endpointPath, body);
+    }
+
+    private async Task<SubmitRequest?> ValidateAsync(HttpContext context, string endpointPath, RequestBodyReader.Result body)
+    {
+        if (body.Text is not { } text)
+        {
+            if (body.ErrorStatus == StatusCodes.Status413PayloadTooLarge)
+            {
+                await PlainTextResponses.WriteAsync(context, body.ErrorStatus, PlainTextResponses.BodyTooLarge);
+            }
+            else
+            {
+                PlainTextResponses.Empty(context, body.ErrorStatus);
+            }
+
+            return null;
+        }
+
+        if (options.RequireApiKeys && ClientApiKeyCheck.Problem(context.Request.Headers, keys) is { } problem)
+        {
+            await ClientApiKeyCheck.WriteUnauthorizedAsync(context, problem);
+            return null;
+        }
+
+        if (InferenceRequestParser.Parse(text) is not { } fields)
+        {
+            PlainTextResponses.Empty(context, StatusCodes.Status400BadRequest);
+            return null;
+        }
+
+        return new SubmitRequest(options.Provider, fields.Model, endpointPath, fields.Stream, text, WorkerHeaderForwarding.From(context.Request.Headers));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using RxRelay.Protocol;
+using RxRelay.Protocol.Messages;
+using RxRelay.Proxy.Dispatch;
+
+namespace RxRelay.Proxy.WorkerSockets;
+
+/// <summary>
+/// The one writer of a worker socket: a bounded queue of outbound frames drained by
+/// <see cref="RunAsync"/>, in order. Implements <see cref="IWorkerOutbox"/> for the dispatch core, whose
+/// calls must never block: a full queue means the worker stopped reading, and <see cref="TrySend"/>
+/// says so instead of buffering without bound (upstream's queue is unbounded, reference 11 item 13).
+/// </summary>
+internal sealed class WorkerSocketOutbox : IWorkerOutbox, IDisposable
+{
+    private readonly WebSocket socket;
+    private readonly TimeProvider time;
+    private readonly TimeSpan closeGrace;
+    private readonly Channel<ProxyMessage> frames;
+    private readonly TaskCompletionSource closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private (ushort Code, string Reason)? closeRequest;
+    private ITimer? abortTimer;
+    private int closing;
+
+    /// <summary>Creates the outbox over <paramref name="socket"/>.</summary>
+    /// <param name="capacity">Frames that may wait for the socket.</param>
+    /// <param name="closeGrace">How long queued frames and the close frame may take once a close was asked for; then the socket is aborted.</param>
+    public WorkerSocketOutbox(WebSocket socket, TimeProvider time, int capacity, TimeSpan closeGrace)
+    {
+        (this.socket, this.time, this.closeGrace) = (socket, time, closeGrace);
+        frames = Channel.CreateBounded<ProxyMessage>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping anything
+        });
+    }
+
+    /// <summary>Called after each frame reached the socket (feeds the heartbeat's outbound timer).</summary>
+    public Action? FrameSent { get; set; }
+
+    /// <summary>Completes when the writer stopped: close frame sent, socket failed, or nothing more to send.</summary>
+    public Task Completion => closeSent.Task;
+
+    /// <summary>True once a close was requested (by the core or the socket layer).</summary>
+    public bool IsClosing => Volatile.Read(ref closing) != 0;
+
+    /// <inheritdoc />
+    public bool TrySend(ProxyMessage message) => !IsClosing && frames.Writer.TryWrite(message);
+
+    /// <inheritdoc />
+    public void Close(ushort code, string reason)
+    {
+        if (Interlocked.Exchange(ref closing, 1) != 0)
+        {
+            return;
+        }
+
+        closeRequest = (code, reason);
+        // A worker that stopped reading would hold the writer forever: bound the goodbye.
+        abortTimer = time.CreateTimer(static s => ((WebSocket)s!).Abort(), socket, closeGrace, Timeout.InfiniteTimeSpan);
+        frames.Writer.TryComplete();
+    }
+
+    /// <summary>Stops the writer after the queued frames without a close frame (the peer is already gone).</summary>
+    public void Complete()
+    {
+        if (Interlocked.Exchange(ref closing, 1) == 0)
+        {
+            frames.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Writes queued frames until the queue completes, then the requested close frame, if any.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            await foreach (var message in frames.Reader.ReadAllAsync())
+            {
+                await socket.SendAsync(ProtocolCodec.Encode(message), WebSocketMessageType.Text, true, CancellationToken.None);
+                FrameSent?.Invoke();
+            }
+
+            if (closeRequest is { } close && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, close.Reason, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The socket died under us; the reader sees the same failure and reports the worker gone.
+            Complete();
+        }
+        finally
+        {
+            closeSent.TrySetResult();
+        }
+    }
+
+    /// <summary>True when the writer ended because the core or the socket layer asked for a close frame.</summary>
+    public bool CloseWasRequested => closeRequest is not null;
+
+    /// <inheritdoc />
+    public void Dispose() => abortTimer?.Dispose();
+}

@@ -1,0 +1,82 @@
+using System.Net.WebSockets;
+using RxRelay.Protocol;
+using RxRelay.Protocol.Messages;
+using RxRelay.Proxy.Dispatch;
+
+namespace RxRelay.Proxy.WorkerSockets;
+
+internal sealed partial class WorkerSocketSession
+{
+    /// <summary>
+    /// Waits for the first frame, which must be a valid <c>register</c> whose version is absent or
+    /// exactly <see cref="ProtocolVersion.Current"/>. Anything else, or nothing within
+    /// <see cref="Configuration.ProxyOptions.RegistrationTimeout"/> (upstream waits forever, reference 11
+    /// item 11), closes the socket 1002 and returns null.
+    /// </summary>
+    private async Task<Register?> ReadRegistrationAsync(WorkerFrameReader frameReader, CancellationToken cancellationToken)
+    {
+        // Created before the first await, so the deadline is armed when RunAsync first yields.
+        using var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = Task.Delay(options.RegistrationTimeout, time, deadlineCts.Token);
+        var firstFrame = frameReader.ReadAsync(cancellationToken);
+        if (await Task.WhenAny(firstFrame, deadline) != firstFrame)
+        {
+            WorkerSocketLog.RegistrationTimedOut(logger, provider, options.RegistrationTimeout.TotalSeconds);
+            _ = firstFrame.ContinueWith(_ => frameReader.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await CloseQuietlyAsync(WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+            return null;
+        }
+
+        await deadlineCts.CancelAsync();
+        var register = TryReadRegister(firstFrame);
+        if (register is null)
+        {
+            frameReader.Dispose();
+            await CloseQuietlyAsync(WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+        }
+
+        return register;
+    }
+
+    private Register? TryReadRegister(Task<WorkerFrame> firstFrame)
+    {
+        if (firstFrame.Status != TaskStatus.RanToCompletion || firstFrame.Result.Type != WebSocketMessageType.Text)
+        {
+            _ = firstFrame.Exception; // observed: a failed socket simply gets the same 1002 attempt
+            WorkerSocketLog.RegistrationRejected(logger, provider, "first frame was not a text frame");
+            return null;
+        }
+
+        var decoded = ProtocolCodec.DecodeWorkerMessage(firstFrame.Result.Payload.Span);
+        var problem = decoded switch
+        {
+            { Error: { } error } => error.ToString(),
+            { Message: not Register } => $"first message was '{decoded.Message!.Type}', not 'register'",
+            { Message: Register { ProtocolVersion: { } v } } when v != ProtocolVersion.Current => $"unsupported protocol_version '{v}'",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            WorkerSocketLog.RegistrationRejected(logger, provider, problem);
+            return null;
+        }
+
+        return (Register)decoded.Message!;
+    }
+
+    /// <summary>Sends a close frame if the socket can still take one; failures mean the peer is gone anyway.</summary>
+    private async Task CloseQuietlyAsync(ushort code, string reason)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The peer went away first; there is nobody left to tell.
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Dispatch;
+
+namespace RxRelay.Proxy.WorkerSockets;
+
+/// <summary>
+/// One authenticated worker connection: registration (first frame, bounded wait), then one reader loop
+/// that hands frames to the dispatcher and one writer (<see cref="WorkerSocketOutbox"/>) with a bounded
+/// queue, plus the <see cref="WorkerHeartbeat"/>. Ends when either side ends; the worker is then always
+/// reported gone so its requests are requeued.
+/// </summary>
+internal sealed partial class WorkerSocketSession
+{
+    private readonly WebSocket socket;
+    private readonly Dispatcher dispatcher;
+    private readonly ProxyOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly string provider;
+    private volatile string? registeredWorkerId;
+
+    /// <summary>Creates a session for an accepted, authenticated socket.</summary>
+    public WorkerSocketSession(WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger)
+    {
+        (this.socket, this.provider, this.dispatcher, this.options, this.time, this.logger) = (socket, provider, dispatcher, options, time, logger);
+    }
+
+    /// <summary>Runs the connection to its end. The registration deadline starts before this method first yields.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        // Not `using`: the buffer must outlive a receive that is still pending when the session returns.
+        var frameReader = new WorkerFrameReader(socket);
+        var register = await ReadRegistrationAsync(frameReader, cancellationToken);
+        if (register is null)
+        {
+            return;
+        }
+
+        using var outbox = new WorkerSocketOutbox(socket, time, options.WorkerOutboundCapacity, options.HeartbeatTimeout);
+        var writer = outbox.RunAsync();
+        // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
+        using var heartbeat = StartHeartbeat(outbox);
+        var registration = await dispatcher.RegisterWorkerAsync(provider, register, outbox, CancellationToken.None);
+        var workerId = registeredWorkerId = registration.WorkerId;
+        WorkerSocketLog.Registered(logger, workerId, provider, register.WorkerName, registration.Models, register.MaxConcurrent);
+        var reader = ReadLoopAsync(workerId, frameReader, heartbeat, cancellationToken);
+        var first = await Task.WhenAny(reader, writer);
+        await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
+        if (first == reader)
+        {
+            // The peer is gone (or the core asked for a close while we read): let the writer finish.
+            frameReader.Dispose();
+            await FinishAfterReaderAsync(outbox, writer);
+        }
+        else
+        {
+            // The close frame is out (or the socket failed): drop the connection without waiting for the peer,
+            // as upstream does. The pending receive ends when the connection closes.
+            _ = reader.ContinueWith(_ => frameReader.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        WorkerSocketLog.Removed(logger, workerId, outbox.CloseWasRequested ? "closed by proxy" : "connection ended");
+    }
+
+    private async Task FinishAfterReaderAsync(WorkerSocketOutbox outbox, Task writer)
+    {
+        outbox.Complete();
+        try
+        {
+            // A peer that closed its side may also have stopped reading: do not wait for it forever.
+            await writer.WaitAsync(options.HeartbeatTimeout, time);
+        }
+        catch (TimeoutException)
+        {
+            socket.Abort();
+            await writer;
+        }
+
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            try
+            {
+                // Answer the worker's close frame so its close handshake completes.
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+            {
+                // Nothing left to tell a peer that is already gone.
+            }
+        }
+    }
+
+    private WorkerHeartbeat StartHeartbeat(WorkerSocketOutbox outbox)
+    {
+        WorkerHeartbeat? heartbeat = null;
+        heartbeat = new WorkerHeartbeat(
+            time,
+            options.HeartbeatInterval,
+            options.HeartbeatTimeout,
+            sendPing: () =>
+            {
+                if (!outbox.TrySend(new RxRelay.Protocol.Messages.Ping()))
+                {
+                    _ = GoneThenCloseAsync(outbox, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
+                }
+            },
+            timedOut: () =>
+            {
+                WorkerSocketLog.HeartbeatTimedOut(logger, registeredWorkerId ?? "(registering)");
+                _ = GoneThenCloseAsync(outbox, WorkerCloseReasons.NormalCode, WorkerCloseReasons.HeartbeatTimedOut);
+            });
+        outbox.FrameSent = heartbeat.OnSent;
+        return heartbeat;
+    }
+
+    // Reference 3.1: the worker is removed (its requests requeued) first, then the close frame goes out.
+    private async Task GoneThenCloseAsync(WorkerSocketOutbox outbox, ushort code, string reason)
+    {
+        if (registeredWorkerId is { } workerId)
+        {
+            await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
+        }
+
+        outbox.Close(code, reason);
+    }
+}

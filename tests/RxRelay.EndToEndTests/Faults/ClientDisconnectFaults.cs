@@ -1,0 +1,70 @@
+using RxRelay.EndToEndTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace RxRelay.EndToEndTests.Faults;
+
+/// <summary>
+/// Fault: the client walks away. Rules: a queued request just leaves the queue (no worker ever sees
+/// it); an in-flight one is cancelled, the backend sees its connection closed, and the slot is free for
+/// the very next request (DESIGN, fix 1: the worker completes cancelled requests).
+/// </summary>
+public sealed class ClientDisconnectFaults(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Queued_ClientLeaves_RequestNeverReachesABackend()
+    {
+        await using var rig = await FaultRig.StartAsync(output);
+        rig.FirstBackend.Handler = call => call.HoldAsync();
+        var inFlight = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
+        var held = await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        using var leave = new CancellationTokenSource();
+        var queued = rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Messages(stream: false, model: Bodies.OpenAiModel), cancellationToken: leave.Token);
+        await rig.WaitForQueueDepthAsync(1);
+
+        await leave.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        await rig.WaitForQueueDepthAsync(0);
+        held.Release();
+        await inFlight;
+        await rig.AssertFollowUpServedAsync();
+        Assert.DoesNotContain(rig.FirstBackend.Calls, call => call.Path == Bodies.MessagesPath);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BeforeFirstByte_ClientLeaves_BackendConnectionClosedAndSlotFreed(bool streaming)
+    {
+        await using var rig = await FaultRig.StartAsync(output);
+        rig.FirstBackend.Handler = call => call.HoldAsync();
+        using var leave = new CancellationTokenSource();
+        var pending = rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(streaming), cancellationToken: leave.Token);
+        var call = await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+
+        await leave.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await call.Aborted.WaitAsync(TimeSpan.FromSeconds(2));
+        await rig.AssertFollowUpServedAsync();
+    }
+
+    [Fact]
+    public async Task MidStream_ClientLeaves_BackendConnectionClosedAndSlotFreed()
+    {
+        await using var rig = await FaultRig.StartAsync(output);
+        rig.FirstBackend.Handler = async call =>
+        {
+            await call.StartStreamAsync();
+            await call.WriteChunkAsync(Sse.ChatDelta("one"));
+            await call.HoldAsync();
+        };
+        var stream = new StreamingRead(await rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
+        await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+
+        await stream.AbortAsync();
+
+        await rig.FirstBackend.Calls[0].Aborted.WaitAsync(TimeSpan.FromSeconds(2));
+        await rig.AssertFollowUpServedAsync();
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace RxRelay.IntegrationTests.Proxy;
+
+/// <summary>Expected wire frames, built the way the reference pins them (serde escaping of quotes).</summary>
+internal static class Wire
+{
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Str(string value) => JsonSerializer.Serialize(value, Relaxed);
+
+    public static string ChatBody(string model = ScriptedWorker.Model, bool? stream = null, string content = "hello") =>
+        $$"""{"model":"{{model}}",{{(stream is { } s ? $"\"stream\":{(s ? "true" : "false")}," : "")}}"messages":[{"role":"user","content":"{{content}}"}]}""";
+
+    public static string Request(string id, string body, string path = "/v1/chat/completions", bool streaming = false, string model = ScriptedWorker.Model, string headers = """{"content-type":"application/json"}""") =>
+        $$"""{"type":"request","request_id":"{{id}}","model":"{{model}}","endpoint_path":"{{path}}","is_streaming":{{(streaming ? "true" : "false")}},"body":{{Str(body)}},"headers":{{headers}}}""";
+
+    public static string Cancel(string id, string reason) => $$"""{"type":"cancel","request_id":"{{id}}","reason":"{{reason}}"}""";
+
+    public static string Ack(string id, string models = "\"llama-3.1-70b\"") =>
+        $$"""{"type":"register_ack","worker_id":"{{id}}","models":[{{models}}],"protocol_version":"2026-04-bridge-v1"}""";
+}

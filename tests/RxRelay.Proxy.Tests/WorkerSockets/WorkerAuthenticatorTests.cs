@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
+using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.WorkerSockets;
+
+namespace RxRelay.Proxy.Tests.WorkerSockets;
+
+public sealed class WorkerAuthenticatorTests
+{
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryApiKeyStore keys;
+    private readonly AuthRateLimiter limiter;
+
+    public WorkerAuthenticatorTests()
+    {
+        keys = new InMemoryApiKeyStore(time);
+        limiter = new AuthRateLimiter(time);
+    }
+
+    private WorkerAuthenticator CreateSut(string? secret = "top-secret") =>
+        new(new ProxyOptions { Provider = "openai", WorkerSecret = secret }, keys, limiter);
+
+    private static WorkerAuthResult Auth(WorkerAuthenticator sut, string? header, string? query, string provider = "openai")
+    {
+        var headers = new HeaderDictionary();
+        if (header is not null)
+        {
+            headers["x-worker-secret"] = header;
+        }
+
+        var queryValues = new Dictionary<string, StringValues>();
+        if (query is not null)
+        {
+            queryValues["worker_secret"] = query;
+        }
+
+        return sut.Authenticate(headers, new QueryCollection(queryValues), provider, ClientIdentity.Unknown);
+    }
+
+    [Theory]
+    [InlineData("top-secret", null, true)]
+    [InlineData(null, "top-secret", true)]
+    [InlineData("top-secret", "wrong", true)]
+    [InlineData("wrong", "top-secret", false)]
+    [InlineData(null, null, false)]
+    public void Authenticate_HeaderBeforeQuery_AsUpstream(string? header, string? query, bool accepted) =>
+        Assert.Equal(accepted ? WorkerAuthResult.Accepted : WorkerAuthResult.Failed, Auth(CreateSut(), header, query));
+
+    [Fact]
+    public void Authenticate_MissingSecret_IsNotCountedTowardTheLimit()
+    {
+        var sut = CreateSut();
+        for (var i = 0; i < 5; i++)
+        {
+            Auth(sut, null, null);
+        }
+
+        Assert.Equal(WorkerAuthResult.Accepted, Auth(sut, "top-secret", null));
+    }
+
+    [Fact]
+    public void Authenticate_ThreeWrongSecrets_EvenRightSecretIsRateLimited()
+    {
+        var sut = CreateSut();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(WorkerAuthResult.Failed, Auth(sut, "wrong", null));
+        }
+
+        Assert.Equal(WorkerAuthResult.RateLimited, Auth(sut, "top-secret", null));
+        time.Advance(AuthRateLimiter.Window);
+        Assert.Equal(WorkerAuthResult.Accepted, Auth(sut, "top-secret", null));
+    }
+
+    [Fact]
+    public void Authenticate_StaticSecretForOtherProvider_Fails() =>
+        Assert.Equal(WorkerAuthResult.Failed, Auth(CreateSut(), "top-secret", null, "anthropic"));
+
+    [Fact]
+    public void Authenticate_ApiKeyWithoutStaticSecret_AcceptedUnderAnyProvider()
+    {
+        var (_, secret) = keys.Create("worker-key");
+
+        Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null), secret, null, "whatever"));
+    }
+
+    [Theory]
+    [InlineData(null, null, "unknown-client")]
+    [InlineData("for=192.0.2.60;proto=http", "198.51.100.1", "for=192.0.2.60;proto=http")]
+    [InlineData(null, " 198.51.100.24 , 10.0.0.1", "198.51.100.24")]
+    [InlineData(null, " , 10.0.0.1", "unknown-client")]
+    public void ClientIdentity_From_ForwardedThenFirstXffThenShared(string? forwarded, string? xff, string expected)
+    {
+        var headers = new HeaderDictionary();
+        if (forwarded is not null)
+        {
+            headers["Forwarded"] = forwarded;
+        }
+
+        if (xff is not null)
+        {
+            headers["X-Forwarded-For"] = xff;
+        }
+
+        Assert.Equal(expected, ClientIdentity.From(headers));
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.WorkerSockets;
+
+namespace RxRelay.Proxy.Tests.WorkerSockets;
+
+/// <summary>The worker socket session over an in-memory socket pair, in virtual time.</summary>
+public sealed class WorkerSocketSessionTests : IAsyncDisposable
+{
+    private const string Register = """{"type":"register","worker_name":"gpu-box-a","models":["llama-3.1-70b"],"max_concurrent":1,"protocol_version":"2026-04-bridge-v1","current_load":0}""";
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10); // real-time bound for async hand-offs only
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly WebSocketPair sockets = new();
+    private readonly Dispatcher dispatcher;
+    private readonly ProxyOptions options = new() { Provider = "openai" };
+
+    public WorkerSocketSessionTests() => dispatcher = new Dispatcher(new DispatchOptions(), time);
+
+    public async ValueTask DisposeAsync()
+    {
+        sockets.Dispose();
+        await dispatcher.DisposeAsync();
+    }
+
+    private Task StartSut() =>
+        new WorkerSocketSession(sockets.Server, "openai", dispatcher, options, time, NullLogger.Instance).RunAsync(CancellationToken.None);
+
+    private Task SendAsync(string json) =>
+        sockets.Client.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private async Task<string> ReceiveTextAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var result = await sockets.Client.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Guard);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return Encoding.UTF8.GetString(buffer, 0, result.Count);
+    }
+
+    private async Task<(WebSocketCloseStatus? Code, string? Reason)> ReceiveCloseAsync(Task<WebSocketReceiveResult> pending)
+    {
+        var result = await pending.WaitAsync(Guard);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        return (sockets.Client.CloseStatus, sockets.Client.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoRegisterWithinTenSeconds_Closes1002()
+    {
+        var run = StartSut();
+        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        Assert.False(pending.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
+        await run.WaitAsync(Guard);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"pong","current_load":0}""")]
+    [InlineData("not json")]
+    [InlineData("""{"type":"register","worker_name":"a","models":[],"max_concurrent":1,"protocol_version":"katamari-pre-release"}""")]
+    public async Task RunAsync_FirstFrameNotAValidRegister_Closes1002(string first)
+    {
+        var run = StartSut();
+        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+
+        await SendAsync(first);
+
+        Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
+        await run.WaitAsync(Guard);
+        Assert.Empty((await dispatcher.GetSnapshotAsync()).Workers);
+    }
+
+    [Fact]
+    public async Task RunAsync_Registered_AcksFirstThenPingsAfterInterval()
+    {
+        _ = StartSut();
+        await SendAsync(Register);
+        Assert.Equal("""{"type":"register_ack","worker_id":"worker-1","models":["llama-3.1-70b"],"protocol_version":"2026-04-bridge-v1"}""", await ReceiveTextAsync());
+
+        time.Advance(options.HeartbeatInterval);
+
+        Assert.Equal("""{"type":"ping"}""", await ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_PingUnanswered_RemovesWorkerThenCloses1000()
+    {
+        var run = StartSut();
+        await SendAsync(Register);
+        await ReceiveTextAsync();
+        time.Advance(options.HeartbeatInterval);
+        await ReceiveTextAsync();
+        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+
+        time.Advance(options.HeartbeatTimeout);
+
+        Assert.Equal((WebSocketCloseStatus.NormalClosure, "worker heartbeat timed out"), await ReceiveCloseAsync(pending));
+        await run.WaitAsync(Guard);
+        Assert.Empty((await dispatcher.GetSnapshotAsync()).Workers);
+    }
+
+    [Fact]
+    public async Task RunAsync_BinaryFrameAfterRegistration_Closes1002AndRemovesWorker()
+    {
+        var run = StartSut();
+        await SendAsync(Register);
+        await ReceiveTextAsync();
+        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+
+        await sockets.Client.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+        Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
+        await run.WaitAsync(Guard);
+        Assert.Empty((await dispatcher.GetSnapshotAsync()).Workers);
+    }
+}
