@@ -79,10 +79,10 @@ Task("Publish")
 // `Bench-Micro` runs only the micro-benchmarks, without publishing first.
 void RunBench(ProcessArgumentBuilder args)
 {
+    // The bench project has no launch profile, so no --no-launch-profile is needed.
     DotNetRun("./bench/RxRelay.Bench/RxRelay.Bench.csproj", args, new DotNetRunSettings
     {
         Configuration = configuration,
-        NoLaunchProfile = true,
     });
 }
 

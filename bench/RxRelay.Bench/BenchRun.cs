@@ -41,7 +41,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
             log($"a {Workload.Stream200.StreamTokens}-token stream from the backend has {expectedChunks} data lines; every stream must have exactly that many");
             foreach (var target in TargetOrder.Where(options.Targets.Contains))
             {
-                await RunTargetAsync(target, programs, backend, http, runner, expectedChunks, cancellationToken).ConfigureAwait(false);
+                await RunTargetAsync(target, programs, echo, backend, http, runner, expectedChunks, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -64,7 +64,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
     }
 
     private async Task RunTargetAsync(
-        string target, PublishedPrograms programs, Uri backend, HttpClient http, ClosedLoopRunner runner, int expectedChunks, CancellationToken cancellationToken)
+        string target, PublishedPrograms programs, ChildProcess echo, Uri backend, HttpClient http, ClosedLoopRunner runner, int expectedChunks,
+        CancellationToken cancellationToken)
     {
         await using var processes = new AsyncDisposables();
         LoadTarget loadTarget;
@@ -89,10 +90,14 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
             }
 
             log($"{target} {workload.Name} c={concurrency}: {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s …");
+            var cpu = new CpuAccounting([.. loadTarget.Monitored.Select(p => (p.Name, p.Pid)), ("echo-backend", echo.Pid), ("load-generator", Environment.ProcessId)]);
             var measurement = await runner.RunAsync(
                 loadTarget.ChatCompletions, workload, loadTarget.Model, concurrency, options.Warmup, options.Duration, expectedChunks, cancellationToken).ConfigureAwait(false);
             var peaks = loadTarget.Monitored.ToDictionary(p => p.Name, p => (ProcessMemory.PeakRss(p.Pid) ?? 0) / 1024.0 / 1024.0);
-            var result = CellResult.From(target, workload, concurrency, measurement, peaks);
+            var result = CellResult.From(target, workload, concurrency, measurement, peaks) with
+            {
+                CpuUsPerRequest = cpu.MicrosecondsPerRequest(measurement.CompletedIncludingWarmup),
+            };
             log($"  {result.RequestsPerSec:0} req/s, p50 {result.LatencyP50Ms:0.000} ms, p99 {result.LatencyP99Ms:0.000} ms" +
                 (result.ChunksPerSec is { } cps ? $", {cps:N0} chunks/s, TTFB p50 {result.TtfbP50Ms:0.000} ms" : "") +
                 $", errors {result.Errors}{(result.Errors > 0 ? " (" + string.Join(" | ", result.ErrorSamples) + ")" : "")}");

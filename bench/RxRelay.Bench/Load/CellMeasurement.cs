@@ -7,7 +7,8 @@ internal sealed record CellMeasurement(
     double[] TtfbMs,
     long Chunks,
     int Errors,
-    IReadOnlyList<string> ErrorSamples)
+    IReadOnlyList<string> ErrorSamples,
+    int CompletedIncludingWarmup)
 {
     /// <summary>Requests completed inside the measured window.</summary>
     public int Requests => LatenciesMs.Length;

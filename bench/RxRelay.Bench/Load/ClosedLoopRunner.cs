@@ -43,7 +43,8 @@ internal sealed class ClosedLoopRunner(HttpClient client)
             [.. results.SelectMany(r => r.Ttfb)],
             results.Sum(r => r.Chunks),
             results.Sum(r => r.Errors),
-            [.. results.SelectMany(r => r.ErrorSamples).Take(MaxErrorSamples)]);
+            [.. results.SelectMany(r => r.ErrorSamples).Take(MaxErrorSamples)],
+            results.Sum(r => r.Completed));
     }
 
     /// <summary>One streaming request: how many data lines the answer has (the figure every measured stream must match).</summary>
@@ -78,8 +79,11 @@ internal sealed class ClosedLoopRunner(HttpClient client)
                 if (error is not null)
                 {
                     result.AddError(error);
+                    continue;
                 }
-                else if (done >= window.Start && done <= window.End)
+
+                result.Completed++;
+                if (done >= window.Start && done <= window.End)
                 {
                     result.Latencies.Add(Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds);
                     if (workload.Streaming)
@@ -167,6 +171,8 @@ internal sealed class ClosedLoopRunner(HttpClient client)
         public List<string> ErrorSamples { get; } = [];
 
         public long Chunks { get; set; }
+
+        public int Completed { get; set; }
 
         public int Errors { get; private set; }
 

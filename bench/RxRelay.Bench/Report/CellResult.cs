@@ -36,6 +36,9 @@ internal sealed record CellResult
     /// <summary>Peak RSS per monitored process during the cell (e.g. <c>rxrelay-proxy</c>, <c>rxrelay-worker</c>, <c>yarp</c>).</summary>
     public IReadOnlyDictionary<string, double> PeakRssMiB { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>CPU time per completed request (warm-up included) of each process in the path, the echo backend and the load generator, in µs.</summary>
+    public IReadOnlyDictionary<string, double> CpuUsPerRequest { get; init; } = new Dictionary<string, double>();
+
     /// <summary>RxRelay ÷ direct, RxRelay ÷ YARP; set on RxRelay rows only.</summary>
     public Ratios? VsDirect { get; set; }
 

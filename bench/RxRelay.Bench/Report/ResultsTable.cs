@@ -51,6 +51,17 @@ internal static class ResultsTable
                 $"| {c.Target} | {c.Workload} | {c.Concurrency} | {c.RequestsPerSec:0} | {Ms(c.LatencyP50Ms)} | {Ms(c.LatencyP90Ms)} | {Ms(c.LatencyP99Ms)} | {Ms(c.TtfbP50Ms)} | {Ms(c.TtfbP99Ms)} | {Num(c.ChunksPerSec)} | {c.Errors} | {rss} | {X(c.VsDirect?.RequestsPerSec)} | {X(c.VsYarp?.RequestsPerSec)} | {X(c.VsDirect?.LatencyP50)} | {X(c.VsYarp?.LatencyP50)} |");
         }
 
+        text.AppendLine();
+        text.AppendLine("CPU time per request (µs, warm-up included; user + system from /proc/<pid>/stat):");
+        text.AppendLine();
+        text.AppendLine("| target | workload | conc | CPU µs per request by process |");
+        text.AppendLine("| --- | --- | ---: | --- |");
+        foreach (var c in cells)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {c.Target} | {c.Workload} | {c.Concurrency} | {string.Join(", ", c.CpuUsPerRequest.Select(p => $"{Short(p.Key)} {p.Value:0}"))} (total {c.CpuUsPerRequest.Values.Sum():0}) |");
+        }
+
         foreach (var c in cells.Where(c => c.Errors > 0))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"errors in {c.Target}/{c.Workload}/c{c.Concurrency}: {string.Join(" | ", c.ErrorSamples)}");
