@@ -74,7 +74,7 @@ Task("Publish")
 
 // Benchmarks (issue 7, docs/benchmarks.md). `Bench` measures direct vs one-hop YARP vs RxRelay on loopback
 // with the published programs, plus the idle-worker scale cell; it fails when any request failed or a path
-// could not run. Options pass through: --quick, --duration=S, --warmup=S, --scale-workers=N,M,
+// could not run. Options pass through: --quick, --duration=S, --warmup=S, --rounds=N, --scale-workers=N,M,
 // --scale-requests=N, --only=direct,yarp,rxrelay, --no-scale, --micro (codec micro-benchmarks instead).
 // `Bench-Micro` runs only the micro-benchmarks, without publishing first.
 void RunBench(ProcessArgumentBuilder args)
@@ -97,7 +97,7 @@ Task("Bench")
     {
         if (HasArgument(flag)) args.Append("--" + flag);
     }
-    foreach (var option in new[] { "duration", "warmup", "scale-workers", "scale-requests", "only" })
+    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only" })
     {
         if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
     }

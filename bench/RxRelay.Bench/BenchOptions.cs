@@ -11,6 +11,9 @@ internal sealed record BenchOptions
     /// <summary><c>--warmup</c>: seconds of unrecorded load before each cell is measured (default 2).</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary><c>--rounds</c>: how many times every cell is measured; the round with the median requests/s is reported (default 1).</summary>
+    public int Rounds { get; init; } = 1;
+
     /// <summary><c>--scale-workers</c>: idle-worker fleet sizes for the scale cell (default 1000,5000; 0 is always measured first).</summary>
     public IReadOnlyList<int> ScaleWorkers { get; init; } = [1000, 5000];
 
@@ -44,6 +47,7 @@ internal sealed record BenchOptions
         usage: rxrelay-bench [options]
           --duration SECS        measured seconds per load cell [default: 10]
           --warmup SECS          unrecorded warm-up seconds per cell [default: 2]
+          --rounds N             measure every cell N times, report the median-throughput round [default: 1]
           --quick                CI-size run: --duration 2 --warmup 1 --scale-workers 200 --scale-requests 50
           --scale-workers N,M    idle-worker fleet sizes [default: 1000,5000]
           --scale-requests N     sequential probe requests per fleet size [default: 200]
@@ -78,6 +82,7 @@ internal sealed record BenchOptions
                         ScaleWorkers = [200],
                         ScaleRequests = 50,
                     },
+                    "--rounds" => options with { Rounds = Count(flag, Next()) },
                     "--scale-workers" => options with { ScaleWorkers = Counts(flag, Next()) },
                     "--scale-requests" => options with { ScaleRequests = Count(flag, Next()) },
                     "--only" => options with { Targets = TargetNames(Next()) },

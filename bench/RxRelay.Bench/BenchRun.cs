@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Report;
@@ -8,9 +7,11 @@ using RxRelay.Bench.Targets;
 namespace RxRelay.Bench;
 
 /// <summary>
-/// The macro run: echo backend up, then for each target (direct, YARP, RxRelay) its processes up, its
-/// four cells, its processes down (so an idle YARP never competes with RxRelay for the two cores), then
-/// the scale cell, the report and the exit code.
+/// The macro run: echo backend and every target's processes up, then each cell measured on every
+/// target back to back (direct, YARP, RxRelay), for as many rounds as asked, then the scale cell, the
+/// report and the exit code. Interleaving by cell rather than by target is deliberate: this box is
+/// shared, its background load drifts over minutes, and a ratio is only fair when both of its numbers
+/// were taken seconds apart. Idle targets cost nothing measurable (a sleeping process or two).
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, Action<string> log)
 {
@@ -21,7 +22,6 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
 
     private static readonly string[] TargetOrder = ["direct", "yarp", "rxrelay"];
 
-    private readonly List<CellResult> results = [];
     private readonly List<string> notes = [];
     private bool failed;
 
@@ -31,23 +31,29 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         log($"machine: {machine}");
         var programs = PublishedPrograms.Locate(options.PublishDirectory);
         using var http = CreateClient();
-        var runner = new ClosedLoopRunner(http);
-
+        IReadOnlyList<CellResult> results;
         var (echo, backend) = await EchoBackendProcess.StartAsync(programs, cancellationToken).ConfigureAwait(false);
         await using (echo.ConfigureAwait(false))
         {
             log($"echo backend at {backend}");
             var expectedChunks = await ClosedLoopRunner.CountStreamChunksAsync(http, new Uri(backend, "/v1/chat/completions"), Workload.Stream200, "echo", cancellationToken).ConfigureAwait(false);
             log($"a {Workload.Stream200.StreamTokens}-token stream from the backend has {expectedChunks} data lines; every stream must have exactly that many");
-            foreach (var target in TargetOrder.Where(options.Targets.Contains))
+            await using var processes = new AsyncDisposables();
+            var targets = new List<LoadTarget>();
+            foreach (var name in TargetOrder.Where(options.Targets.Contains))
             {
-                await RunTargetAsync(target, programs, echo, backend, http, runner, expectedChunks, cancellationToken).ConfigureAwait(false);
+                if (await TryStartTargetAsync(name, programs, backend, http, processes, cancellationToken).ConfigureAwait(false) is { } target)
+                {
+                    targets.Add(target);
+                }
             }
+
+            results = await MeasureAllAsync(targets, echo, new ClosedLoopRunner(http), expectedChunks, cancellationToken).ConfigureAwait(false);
         }
 
-        AddRatios();
+        AddRatios(results);
         var scale = await RunScaleAsync(programs, http, cancellationToken).ConfigureAwait(false);
-        var targets = TargetChecks.Evaluate(results, scale);
+        var checks = TargetChecks.Evaluate(results, scale);
         var output = options.OutputFile ?? Path.Combine(RepositoryRoot.Find(), "artifacts", "bench", "results.json");
         var errors = results.Sum(r => r.Errors) + scale.Sum(s => s.Errors);
         if (errors > 0)
@@ -57,21 +63,98 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         }
 
         Console.WriteLine();
-        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, targets, notes));
-        await ResultsJson.WriteAsync(output, machine, options, results, scale, targets, notes, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, notes));
+        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, notes, cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
         return failed ? 1 : 0;
     }
 
-    private async Task RunTargetAsync(
-        string target, PublishedPrograms programs, ChildProcess echo, Uri backend, HttpClient http, ClosedLoopRunner runner, int expectedChunks,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CellResult>> MeasureAllAsync(
+        List<LoadTarget> targets, ChildProcess echo, ClosedLoopRunner runner, int expectedChunks, CancellationToken cancellationToken)
     {
-        await using var processes = new AsyncDisposables();
-        LoadTarget loadTarget;
+        var rounds = new Dictionary<(string, string, int), List<CellResult>>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var (workload, concurrency) in Cells)
+            {
+                foreach (var target in targets.ToList())
+                {
+                    log($"round {round}/{options.Rounds} {target.Name} {workload.Name} c={concurrency}: {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s …");
+                    var result = await MeasureAsync(target, workload, concurrency, echo, runner, expectedChunks, cancellationToken).ConfigureAwait(false);
+                    var key = (target.Name, workload.Name, concurrency);
+                    (rounds.TryGetValue(key, out var list) ? list : rounds[key] = []).Add(result);
+                    if (target.Monitored.FirstOrDefault(p => p.HasExited) is { } dead)
+                    {
+                        failed = true;
+                        notes.Add(dead.Failure($"died during the {target.Name} cells; its remaining cells were not run").Message);
+                        targets.Remove(target);
+                    }
+                }
+            }
+        }
+
+        // Report the round with the median throughput, and every round's figure beside it.
+        return [.. rounds.Values.Select(list =>
+        {
+            var median = list.OrderBy(r => r.RequestsPerSec).ElementAt(list.Count / 2);
+            return median with
+            {
+                RoundsRequestsPerSec = [.. list.Select(r => r.RequestsPerSec)],
+                Errors = list.Sum(r => r.Errors),
+                ErrorSamples = [.. list.SelectMany(r => r.ErrorSamples).Take(5)],
+            };
+        })];
+    }
+
+    private async Task<CellResult> MeasureAsync(
+        LoadTarget target, Workload workload, int concurrency, ChildProcess echo, ClosedLoopRunner runner, int expectedChunks, CancellationToken cancellationToken)
+    {
+        foreach (var process in target.Monitored)
+        {
+            ProcessMemory.TryResetPeak(process.Pid);
+        }
+
+        var cpu = new CpuAccounting([.. target.Monitored.Select(p => (p.Name, p.Pid)), ("echo-backend", echo.Pid), ("load-generator", Environment.ProcessId)]);
+        var measurement = await runner.RunAsync(
+            target.ChatCompletions, workload, target.Model, concurrency, options.Warmup, options.Duration, expectedChunks, cancellationToken).ConfigureAwait(false);
+        var peaks = target.Monitored.ToDictionary(p => p.Name, p => (ProcessMemory.PeakRss(p.Pid) ?? 0) / 1024.0 / 1024.0);
+        var result = CellResult.From(target.Name, workload, concurrency, measurement, peaks) with
+        {
+            CpuUsPerRequest = cpu.MicrosecondsPerRequest(measurement.CompletedIncludingWarmup),
+        };
+        log($"  {result.RequestsPerSec:0} req/s, p50 {result.LatencyP50Ms:0.000} ms, p99 {result.LatencyP99Ms:0.000} ms" +
+            (result.ChunksPerSec is { } cps ? $", {cps:N0} chunks/s, TTFB p50 {result.TtfbP50Ms:0.000} ms" : "") +
+            $", errors {result.Errors}{(result.Errors > 0 ? " (" + string.Join(" | ", result.ErrorSamples) + ")" : "")}");
+        if (result.Errors > 0)
+        {
+            foreach (var process in target.Monitored)
+            {
+                log($"  last output of {process.Name}:{Environment.NewLine}{process.RecentOutput()}");
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<LoadTarget?> TryStartTargetAsync(
+        string target, PublishedPrograms programs, Uri backend, HttpClient http, AsyncDisposables processes, CancellationToken cancellationToken)
+    {
         try
         {
-            loadTarget = await StartTargetAsync(target, programs, backend, http, processes, cancellationToken).ConfigureAwait(false);
+            switch (target)
+            {
+                case "direct":
+                    return new LoadTarget("direct", backend, "echo", []);
+                case "yarp":
+                    var (yarp, yarpAddress) = await YarpProcess.StartAsync(backend, cancellationToken).ConfigureAwait(false);
+                    processes.Add(yarp);
+                    return new LoadTarget("yarp", yarpAddress, "echo", [yarp]);
+                default:
+                    var relay = await RelayProcesses.StartAsync(programs, backend, http, cancellationToken).ConfigureAwait(false);
+                    processes.Add(relay);
+                    log($"rxrelay: proxy at {relay.ProxyAddress}, worker connected");
+                    return new LoadTarget("rxrelay", relay.ProxyAddress, RelayProcesses.Model, [relay.Proxy, relay.Worker!]);
+            }
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or HttpRequestException)
         {
@@ -79,64 +162,11 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
             var message = $"the {target} path could not run, so it has NO numbers (nothing was faked): {ex.Message}";
             notes.Add(message);
             log("ERROR: " + message);
-            return;
-        }
-
-        foreach (var (workload, concurrency) in Cells)
-        {
-            foreach (var process in loadTarget.Monitored)
-            {
-                ProcessMemory.TryResetPeak(process.Pid);
-            }
-
-            log($"{target} {workload.Name} c={concurrency}: {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s …");
-            var cpu = new CpuAccounting([.. loadTarget.Monitored.Select(p => (p.Name, p.Pid)), ("echo-backend", echo.Pid), ("load-generator", Environment.ProcessId)]);
-            var measurement = await runner.RunAsync(
-                loadTarget.ChatCompletions, workload, loadTarget.Model, concurrency, options.Warmup, options.Duration, expectedChunks, cancellationToken).ConfigureAwait(false);
-            var peaks = loadTarget.Monitored.ToDictionary(p => p.Name, p => (ProcessMemory.PeakRss(p.Pid) ?? 0) / 1024.0 / 1024.0);
-            var result = CellResult.From(target, workload, concurrency, measurement, peaks) with
-            {
-                CpuUsPerRequest = cpu.MicrosecondsPerRequest(measurement.CompletedIncludingWarmup),
-            };
-            log($"  {result.RequestsPerSec:0} req/s, p50 {result.LatencyP50Ms:0.000} ms, p99 {result.LatencyP99Ms:0.000} ms" +
-                (result.ChunksPerSec is { } cps ? $", {cps:N0} chunks/s, TTFB p50 {result.TtfbP50Ms:0.000} ms" : "") +
-                $", errors {result.Errors}{(result.Errors > 0 ? " (" + string.Join(" | ", result.ErrorSamples) + ")" : "")}");
-            results.Add(result);
-            if (result.Errors > 0)
-            {
-                foreach (var process in loadTarget.Monitored)
-                {
-                    log($"  last output of {process.Name}:{Environment.NewLine}{process.RecentOutput()}");
-                }
-            }
-            if (loadTarget.Monitored.FirstOrDefault(p => p.HasExited) is { } dead)
-            {
-                failed = true;
-                notes.Add(dead.Failure("died during the " + target + " cells").Message);
-                return;
-            }
+            return null;
         }
     }
 
-    private static async Task<LoadTarget> StartTargetAsync(
-        string target, PublishedPrograms programs, Uri backend, HttpClient http, AsyncDisposables processes, CancellationToken cancellationToken)
-    {
-        switch (target)
-        {
-            case "direct":
-                return new LoadTarget("direct", backend, "echo", []);
-            case "yarp":
-                var (yarp, yarpAddress) = await YarpProcess.StartAsync(backend, cancellationToken).ConfigureAwait(false);
-                processes.Add(yarp);
-                return new LoadTarget("yarp", yarpAddress, "echo", [yarp]);
-            default:
-                var relay = await RelayProcesses.StartAsync(programs, backend, http, cancellationToken).ConfigureAwait(false);
-                processes.Add(relay);
-                return new LoadTarget("rxrelay", relay.ProxyAddress, RelayProcesses.Model, [relay.Proxy, relay.Worker!]);
-        }
-    }
-
-    private void AddRatios()
+    private static void AddRatios(IReadOnlyList<CellResult> results)
     {
         foreach (var relay in results.Where(r => r.Target == "rxrelay"))
         {

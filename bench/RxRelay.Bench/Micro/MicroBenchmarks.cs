@@ -27,6 +27,8 @@ internal static class MicroBenchmarks
             .AddExporter(MarkdownExporter.GitHub)
             .WithArtifactsPath(artifactsDirectory);
         Summary summary = BenchmarkRunner.Run<CodecBenchmarks>(config);
+        Console.WriteLine();
+        Console.WriteLine(AllocationCrossCheck.Render());
         return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
     }
 }

@@ -29,7 +29,11 @@ internal sealed record CellResult
 
     public double? ChunksPerSec { get; init; }
 
+    /// <summary>Errors over every round of this cell.</summary>
     public required int Errors { get; init; }
+
+    /// <summary>Requests/s of each round, in the order measured; the reported row is the median one.</summary>
+    public IReadOnlyList<double> RoundsRequestsPerSec { get; init; } = [];
 
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];
 

@@ -14,7 +14,7 @@ internal static class ResultsTable
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {machine}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"cells: closed loop, {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s measured; percentiles: {Percentiles.Method}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"cells: closed loop, {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s measured, targets interleaved per cell, {options.Rounds} round(s), median-throughput round shown; percentiles: {Percentiles.Method}");
         text.AppendLine("latency = request sent to last body byte read; TTFB = request sent to first body byte read; ratios = RxRelay / baseline");
         text.AppendLine();
         AppendCells(text, cells);
@@ -60,6 +60,16 @@ internal static class ResultsTable
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {c.Target} | {c.Workload} | {c.Concurrency} | {string.Join(", ", c.CpuUsPerRequest.Select(p => $"{Short(p.Key)} {p.Value:0}"))} (total {c.CpuUsPerRequest.Values.Sum():0}) |");
+        }
+
+        if (cells.Any(c => c.RoundsRequestsPerSec.Count > 1))
+        {
+            text.AppendLine();
+            text.AppendLine("req/s of every round:");
+            foreach (var c in cells)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {c.Target}/{c.Workload}/c{c.Concurrency}: {string.Join(", ", c.RoundsRequestsPerSec.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}");
+            }
         }
 
         foreach (var c in cells.Where(c => c.Errors > 0))
