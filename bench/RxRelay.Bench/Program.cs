@@ -44,3 +44,9 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
     Console.Error.WriteLine("interrupted; children stopped");
     return 130;
 }
+catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or HttpRequestException)
+{
+    // Nothing could be measured at all (e.g. no published echo backend): say why, no stack trace.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
