@@ -14,7 +14,11 @@ namespace RxRelay.Bench.Scale;
 /// </summary>
 internal static class ScaleCell
 {
-    private const int WarmupRequests = 20;
+    // Time-based warm-up before every fleet size, longest before the first: a fresh proxy runs tier-0
+    // and then instrumented code for seconds (tiered JIT, dynamic PGO); with a short warm-up the N = 0
+    // step was measured on colder code than N = 5,000 and latency seemed to fall as N grew.
+    private static readonly TimeSpan FirstWarmup = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
     private static readonly byte[] ProbeBody = Encoding.UTF8.GetBytes("""{"model":"model-0","messages":[{"role":"user","content":"hi"}]}""");
 
@@ -36,7 +40,8 @@ internal static class ScaleCell
             var took = await fleet.GrowToAsync(idle + 1, cancellationToken).ConfigureAwait(false); // +1: the probe worker
             await relay.WaitForWorkersAsync(http, idle + 1, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             await Task.Delay(Settle, cancellationToken).ConfigureAwait(false);
-            var (latencies, errors) = await ProbeAsync(http, new Uri(relay.ProxyAddress, "/v1/chat/completions"), options.ScaleRequests, cancellationToken).ConfigureAwait(false);
+            var (latencies, errors) = await ProbeAsync(
+                http, new Uri(relay.ProxyAddress, "/v1/chat/completions"), options.ScaleRequests, steps.Count == 0 ? FirstWarmup : Warmup, cancellationToken).ConfigureAwait(false);
             var rss = (ProcessMemory.Rss(relay.Proxy.Pid) ?? 0) / 1024.0 / 1024.0;
             baselineRss ??= rss;
             var (p50, _, p99) = Percentiles.Of(latencies);
@@ -59,12 +64,15 @@ internal static class ScaleCell
         return steps;
     }
 
-    private static async Task<(double[] Latencies, List<string> Errors)> ProbeAsync(HttpClient http, Uri endpoint, int count, CancellationToken cancellationToken)
+    private static async Task<(double[] Latencies, List<string> Errors)> ProbeAsync(
+        HttpClient http, Uri endpoint, int count, TimeSpan warmup, CancellationToken cancellationToken)
     {
         var latencies = new List<double>(count);
         var errors = new List<string>();
-        for (var i = 0; i < WarmupRequests + count; i++)
+        var warmupStarted = Stopwatch.GetTimestamp();
+        while (latencies.Count < count && errors.Count <= count)
         {
+            var measuring = Stopwatch.GetElapsedTime(warmupStarted) >= warmup;
             var sent = Stopwatch.GetTimestamp();
             try
             {
@@ -84,7 +92,7 @@ internal static class ScaleCell
                 continue;
             }
 
-            if (i >= WarmupRequests)
+            if (measuring)
             {
                 latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             }
