@@ -17,8 +17,8 @@ internal sealed record BenchOptions
     /// <summary><c>--scale-workers</c>: idle-worker fleet sizes for the scale cell (default 1000,5000; 0 is always measured first).</summary>
     public IReadOnlyList<int> ScaleWorkers { get; init; } = [1000, 5000];
 
-    /// <summary><c>--scale-requests</c>: sequential probe requests per fleet size (default 200).</summary>
-    public int ScaleRequests { get; init; } = 200;
+    /// <summary><c>--scale-requests</c>: sequential probe requests per fleet size (default 1000; about 0.1 s of probing at loopback latencies).</summary>
+    public int ScaleRequests { get; init; } = 1000;
 
     /// <summary><c>--publish-dir</c>: where <c>dotnet cake --target=Publish</c> put the programs (default: <c>artifacts/publish</c> of the repository).</summary>
     public string? PublishDirectory { get; init; }
@@ -47,10 +47,10 @@ internal sealed record BenchOptions
         usage: rxrelay-bench [options]
           --duration SECS        measured seconds per load cell [default: 10]
           --warmup SECS          unrecorded warm-up seconds per cell [default: 2]
-          --rounds N             measure every cell N times, report the median-throughput round [default: 1]
+          --rounds N             measure every cell (and the scale steps) N times, report the median round [default: 1]
           --quick                CI-size run: --duration 2 --warmup 1 --scale-workers 200 --scale-requests 50
           --scale-workers N,M    idle-worker fleet sizes [default: 1000,5000]
-          --scale-requests N     sequential probe requests per fleet size [default: 200]
+          --scale-requests N     sequential probe requests per fleet size [default: 1000]
           --only LIST            targets to load: direct,yarp,rxrelay [default: all]
           --no-scale             skip the idle-worker scale cell
           --publish-dir DIR      published programs [default: <repo>/artifacts/publish]

@@ -80,12 +80,12 @@ internal static class ResultsTable
 
     private static void AppendScale(StringBuilder text, IReadOnlyList<ScaleStep> scale)
     {
-        text.AppendLine("| idle workers | connect s | proxy RSS MiB | RSS per worker KiB | probe requests | p50 ms | p99 ms | errors |");
-        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| idle workers | connect s | proxy RSS MiB | RSS per worker KiB | probe requests | p50 ms | p99 ms | p50 of every round | errors |");
+        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
         foreach (var s in scale)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.IdleWorkers} | {s.ConnectSeconds:0.0} | {s.ProxyRssMiB:0} | {Num(s.ProxyRssPerWorkerKiB)} | {s.Requests} | {Ms(s.LatencyP50Ms)} | {Ms(s.LatencyP99Ms)} | {s.Errors} |");
+                $"| {s.IdleWorkers} | {s.ConnectSeconds:0.0} | {s.ProxyRssMiB:0} | {Num(s.ProxyRssPerWorkerKiB)} | {s.Requests} | {Ms(s.LatencyP50Ms)} | {Ms(s.LatencyP99Ms)} | {string.Join(", ", s.RoundsP50Ms.Select(r => Ms(r)))} | {s.Errors} |");
         }
 
         foreach (var s in scale.Where(s => s.Errors > 0))

@@ -51,6 +51,14 @@ internal sealed class IdleWorkerFleet(Uri proxyAddress, string secret) : IAsyncD
         return Stopwatch.GetElapsedTime(started);
     }
 
+    /// <summary>Disconnects every worker from index <paramref name="target"/> on (the newest first go).</summary>
+    public async Task ShrinkToAsync(int target)
+    {
+        var leaving = workers.Skip(target).ToList();
+        workers.RemoveRange(target, leaving.Count);
+        await Parallel.ForEachAsync(leaving, async (w, _) => await w.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
     /// <summary>Workers whose socket broke after registration.</summary>
     public IEnumerable<string> Broken => workers.Select(w => w.Failure).OfType<string>();
 

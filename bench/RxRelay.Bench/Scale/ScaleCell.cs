@@ -10,7 +10,9 @@ namespace RxRelay.Bench.Scale;
 /// The idle-worker scale cell: one fresh proxy, one probe worker (<c>model-0</c>) that answers, then
 /// the fleet grown to each size N. At each size: proxy RSS (and RSS per idle worker over the N = 0
 /// baseline) and the latency of sequential requests for <c>model-0</c>. If dispatch cost grows with the
-/// number of workers, these latencies grow with N.
+/// number of workers, these latencies grow with N. With <c>--rounds</c> the fleet is shrunk back to the
+/// probe worker and grown again, and the median round is reported: single probes of ~0.05 ms on a
+/// shared box are noisy.
 /// </summary>
 internal static class ScaleCell
 {
@@ -33,35 +35,60 @@ internal static class ScaleCell
 
         await using var relay = await RelayProcesses.StartProxyOnlyAsync(programs, http, cancellationToken).ConfigureAwait(false);
         await using var fleet = new IdleWorkerFleet(relay.ProxyAddress, relay.Secret);
-        var steps = new List<ScaleStep>();
+        var endpoint = new Uri(relay.ProxyAddress, "/v1/chat/completions");
+        var rounds = new Dictionary<int, List<ScaleStep>>();
         double? baselineRss = null;
-        foreach (var idle in sizes.Prepend(0))
+        for (var round = 1; round <= options.Rounds; round++)
         {
-            var took = await fleet.GrowToAsync(idle + 1, cancellationToken).ConfigureAwait(false); // +1: the probe worker
-            await relay.WaitForWorkersAsync(http, idle + 1, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-            await Task.Delay(Settle, cancellationToken).ConfigureAwait(false);
-            var (latencies, errors) = await ProbeAsync(
-                http, new Uri(relay.ProxyAddress, "/v1/chat/completions"), options.ScaleRequests, steps.Count == 0 ? FirstWarmup : Warmup, cancellationToken).ConfigureAwait(false);
-            var rss = (ProcessMemory.Rss(relay.Proxy.Pid) ?? 0) / 1024.0 / 1024.0;
-            baselineRss ??= rss;
-            var (p50, _, p99) = Percentiles.Of(latencies);
-            var step = new ScaleStep
+            foreach (var idle in sizes.Prepend(0))
             {
-                IdleWorkers = idle,
-                ProxyRssMiB = rss,
-                ProxyRssPerWorkerKiB = idle == 0 ? null : (rss - baselineRss.Value) * 1024.0 / idle,
-                ConnectSeconds = took.TotalSeconds,
-                Requests = latencies.Length,
-                LatencyP50Ms = p50,
-                LatencyP99Ms = p99,
-                Errors = errors.Count + fleet.Broken.Count(),
-                ErrorSamples = [.. errors.Concat(fleet.Broken).Take(5)],
-            };
-            log($"scale: {idle} idle workers, proxy RSS {rss:0} MiB, probe p50 {p50:0.000} ms p99 {p99:0.000} ms, errors {step.Errors}");
-            steps.Add(step);
+                var took = await fleet.GrowToAsync(idle + 1, cancellationToken).ConfigureAwait(false); // +1: the probe worker
+                await relay.WaitForWorkersAsync(http, idle + 1, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Settle, cancellationToken).ConfigureAwait(false);
+                var first = round == 1 && idle == 0;
+                var (latencies, errors) = await ProbeAsync(http, endpoint, options.ScaleRequests, first ? FirstWarmup : Warmup, cancellationToken).ConfigureAwait(false);
+                var rss = (ProcessMemory.Rss(relay.Proxy.Pid) ?? 0) / 1024.0 / 1024.0;
+                baselineRss ??= rss;
+                var (p50, _, p99) = Percentiles.Of(latencies);
+                var step = new ScaleStep
+                {
+                    IdleWorkers = idle,
+                    ProxyRssMiB = rss,
+                    ProxyRssPerWorkerKiB = idle == 0 ? null : (rss - baselineRss.Value) * 1024.0 / idle,
+                    ConnectSeconds = took.TotalSeconds,
+                    Requests = latencies.Length,
+                    LatencyP50Ms = p50,
+                    LatencyP99Ms = p99,
+                    Errors = errors.Count + fleet.Broken.Count(),
+                    ErrorSamples = [.. errors.Concat(fleet.Broken).Take(5)],
+                };
+                log($"scale round {round}/{options.Rounds}: {idle} idle workers, proxy RSS {rss:0} MiB, probe p50 {p50:0.000} ms p99 {p99:0.000} ms, errors {step.Errors}");
+                (rounds.TryGetValue(idle, out var list) ? list : rounds[idle] = []).Add(step);
+            }
+
+            if (round < options.Rounds)
+            {
+                // Back to the probe worker alone, so the next round measures N = 0 again on the same proxy.
+                await fleet.ShrinkToAsync(1).ConfigureAwait(false);
+                await relay.WaitForExactlyWorkersAsync(http, 1, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        return steps;
+        // Memory and connect time from the first growth (RSS does not fall back when workers leave: the
+        // GC keeps its heap); latency from the round with the median p50, every round's p50 beside it.
+        return [.. rounds.Values.Select(list =>
+        {
+            var median = list.OrderBy(s => s.LatencyP50Ms).ElementAt(list.Count / 2);
+            return list[0] with
+            {
+                Requests = median.Requests,
+                LatencyP50Ms = median.LatencyP50Ms,
+                LatencyP99Ms = median.LatencyP99Ms,
+                RoundsP50Ms = [.. list.Select(s => s.LatencyP50Ms)],
+                Errors = list.Sum(s => s.Errors),
+                ErrorSamples = [.. list.SelectMany(s => s.ErrorSamples).Take(5)],
+            };
+        })];
     }
 
     private static async Task<(double[] Latencies, List<string> Errors)> ProbeAsync(

@@ -21,6 +21,9 @@ internal sealed record ScaleStep
 
     public required double LatencyP99Ms { get; init; }
 
+    /// <summary>p50 of every round, in the order measured.</summary>
+    public IReadOnlyList<double> RoundsP50Ms { get; init; } = [];
+
     public required int Errors { get; init; }
 
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];

@@ -62,14 +62,21 @@ internal sealed class RelayProcesses : IAsyncDisposable
     }
 
     /// <summary>Polls <c>/health</c> until at least <paramref name="expected"/> workers are connected.</summary>
-    public async Task WaitForWorkersAsync(HttpClient http, int expected, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task WaitForWorkersAsync(HttpClient http, int expected, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForWorkersAsync(http, expected, exactly: false, timeout, cancellationToken);
+
+    /// <summary>Polls <c>/health</c> until exactly <paramref name="expected"/> workers are connected (after some left).</summary>
+    public Task WaitForExactlyWorkersAsync(HttpClient http, int expected, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForWorkersAsync(http, expected, exactly: true, timeout, cancellationToken);
+
+    private async Task WaitForWorkersAsync(HttpClient http, int expected, bool exactly, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         int? seen = null;
         while (Stopwatch.GetElapsedTime(started) < timeout)
         {
             seen = await WorkersConnectedAsync(http, cancellationToken).ConfigureAwait(false);
-            if (seen >= expected)
+            if (exactly ? seen == expected : seen >= expected)
             {
                 return;
             }
@@ -87,7 +94,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
-        throw (Worker ?? Proxy).Failure($"did not reach workers_connected >= {expected} within {timeout.TotalSeconds:0} s (last /health: {seen?.ToString(CultureInfo.InvariantCulture) ?? "no answer"})");
+        throw (Worker ?? Proxy).Failure($"did not reach workers_connected {(exactly ? "==" : ">=")} {expected} within {timeout.TotalSeconds:0} s (last /health: {seen?.ToString(CultureInfo.InvariantCulture) ?? "no answer"})");
     }
 
     /// <inheritdoc />
