@@ -79,6 +79,7 @@ internal sealed class BackendCall
         Method = context.Request.Method;
         Path = context.Request.Path.Value ?? "";
         Body = body;
+        Headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
         context.RequestAborted.Register(() => _aborted.TrySetResult(clock.Elapsed));
     }
 
@@ -91,7 +92,11 @@ internal sealed class BackendCall
 
     public string Path { get; }
 
+    /// <summary>The body exactly as received (UTF-8).</summary>
     public string Body { get; }
+
+    /// <summary>Request headers as received, names lowercased.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
 
     public HttpResponse Response => Context.Response;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 
 namespace RxRelay.IntegrationTests.WorkerRelay;
@@ -41,7 +39,7 @@ public sealed class WorkerRelayFailureTests
     [Fact]
     public async Task BackendRefusesConnections_502JsonErrorAndTheSessionStaysOpen()
     {
-        var deadPort = FreePort();
+        var deadPort = LoopbackPort.Refusing();
         await using var stack = await WorkerStack.StartEchoAsync(options => options with { BackendUrl = $"http://127.0.0.1:{deadPort}" });
 
         await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", true, ChatBody));
@@ -72,12 +70,5 @@ public sealed class WorkerRelayFailureTests
         await stack.SendAsync(Frames.Request("request-2", "/v1/chat/completions", false, ChatBody));
         Assert.StartsWith("""{"type":"response_complete","request_id":"request-2","status_code":200,""", await stack.NextFrameAsync(), StringComparison.Ordinal);
         Assert.Equal(["POST /v1/chat/completions"], stack.Backend.Calls.Select(c => $"{c.Method} {c.Path}"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -42,6 +42,32 @@ public sealed partial class WorkerRelayLoadTests
     }
 
     [Fact]
+    public async Task RequestBeyondMaxConcurrency_503WorkerOverloadedWhileTheFirstIsServed()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stack = await WorkerStack.StartScriptedAsync(
+            async call =>
+            {
+                await call.HoldAsync(release.Task);
+                call.Response.ContentType = "application/json";
+                await call.Response.WriteAsync($$"""{"served":{{call.Number}}}""");
+            },
+            options => options with { MaxConcurrency = 1 });
+        await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", false, ChatBody));
+        await stack.Backend.NextCallAsync(WorkerStack.Patience);
+
+        await stack.SendAsync(Frames.Request("request-2", "/v1/chat/completions", false, ChatBody));
+
+        Assert.Equal(
+            Frames.ErrorComplete("request-2", 503, "worker_overloaded", "worker is at its concurrency limit (1)"),
+            await stack.NextFrameAsync());
+        release.SetResult();
+        var headers = Frames.Headers(("content-type", "application/json"), ("date", Frames.AnyDate));
+        Assert.Equal(Frames.Complete("request-1", 200, headers, """{"served":1}"""), Frames.WithoutDate(await stack.NextFrameAsync()));
+        Assert.Single(stack.Backend.Calls);
+    }
+
+    [Fact]
     public async Task HundredConcurrentStreams_EchoBackend_EachArrivesCompleteAndUnmixed()
     {
         const int count = 100;

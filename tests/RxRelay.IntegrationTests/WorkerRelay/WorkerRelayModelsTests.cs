@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 
 namespace RxRelay.IntegrationTests.WorkerRelay;
@@ -21,7 +19,7 @@ public sealed class WorkerRelayModelsTests
     [Fact]
     public async Task Start_WildcardModelsBackendDown_RegistersTheWildcard()
     {
-        var deadPort = FreePort();
+        var deadPort = LoopbackPort.Refusing();
         await using var stack = await WorkerStack.StartEchoAsync(options => options with { Models = ["*"], BackendUrl = $"http://127.0.0.1:{deadPort}" });
 
         Assert.Equal(Frames.Register(4, "*"), stack.RegisterFrame);
@@ -60,12 +58,5 @@ public sealed class WorkerRelayModelsTests
         Assert.Null(await stack.Socket.FrameWithinAsync(TimeSpan.FromMilliseconds(300)));
         Assert.False(stack.Socket.Completion.IsCompleted);
         Assert.Equal(1, stack.Proxy.ConnectionCount);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
