@@ -127,4 +127,36 @@ public sealed class WorkerRelayAnswerTests
         var headers = Frames.Headers(("content-type", "text/event-stream"), ("date", Frames.AnyDate));
         Assert.Equal(Frames.Complete("request-1", 200, headers, ""), Frames.WithoutDate(reply.Completion));
     }
+    [Fact]
+    public async Task NonStreamingRequest_OneMebibyteBody_ArrivesWholeInOneCompletion()
+    {
+        var answer = "{\"text\":\"" + new string('x', 1024 * 1024) + "\"}";
+        await using var stack = await WorkerStack.StartScriptedAsync(async call =>
+        {
+            call.Response.ContentType = "application/json";
+            await call.Response.WriteAsync(answer);
+        });
+
+        await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", false, ChatBody));
+
+        var headers = Frames.Headers(("content-type", "application/json"), ("date", Frames.AnyDate));
+        Assert.Equal(Frames.Complete("request-1", 200, headers, answer), Frames.WithoutDate(await stack.NextFrameAsync()));
+    }
+
+    [Fact]
+    public async Task StreamingRequest_LargeBackendWrite_ChunksOfAtMost16KiBConcatenateToIt()
+    {
+        var text = string.Concat(Enumerable.Range(0, 4000).Select(i => $"data: {{\"n\":{i},\"t\":\"é\"}}\n\n"));
+        await using var stack = await WorkerStack.StartScriptedAsync(async call =>
+        {
+            call.Response.ContentType = "text/event-stream";
+            await call.Response.WriteAsync(text);
+        });
+
+        await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", true, ChatBody));
+        var reply = await Replies.ReadStreamAsync(stack.Socket, "request-1");
+
+        Assert.Equal(text, reply.Text);
+        Assert.All(reply.Chunks, chunk => Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(chunk), 1, 16 * 1024));
+    }
 }

@@ -31,6 +31,26 @@ public sealed class WorkerRelayShutdownTests
     }
 
     [Fact]
+    public async Task HostStop_RequestArrivesWhileDraining_503WhileTheHeldRequestStillCompletes()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stack = await StartHeldAsync(release.Task, TimeSpan.FromSeconds(10));
+        var stopping = stack.StopHostAsync();
+        Assert.Equal(Frames.ModelsUpdate(1), await stack.NextFrameAsync());
+
+        await stack.SendAsync(Frames.Request("request-2", "/v1/chat/completions", false, ChatBody));
+
+        Assert.Equal(
+            Frames.ErrorComplete("request-2", 503, "worker_draining", "worker is draining and accepts no new requests"),
+            await stack.NextFrameAsync());
+        release.SetResult();
+        Assert.Equal(Frames.Complete("request-1", 200, ServedHeaders, Served), Frames.WithoutDate(await stack.NextFrameAsync()));
+        await stopping.WaitAsync(WorkerStack.Patience);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, stack.Socket.CloseStatus);
+        Assert.Single(stack.Backend.Calls);
+    }
+
+    [Fact]
     public async Task HostStop_RequestOutlivesShutdownTimeout_503ThenCloses1000()
     {
         var never = new TaskCompletionSource().Task;
