@@ -159,4 +159,21 @@ public sealed class WorkerRelayAnswerTests
         Assert.Equal(text, reply.Text);
         Assert.All(reply.Chunks, chunk => Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(chunk), 1, 16 * 1024));
     }
+    [Fact]
+    public async Task NonStreamingRequest_RepeatedResponseHeaders_CombinedIntoOneValue()
+    {
+        await using var stack = await WorkerStack.StartScriptedAsync(async call =>
+        {
+            call.Response.ContentType = "application/json";
+            call.Response.Headers.Append("set-cookie", "a=1");
+            call.Response.Headers.Append("set-cookie", "b=2");
+            call.Response.Headers.Append("x-backend-trace", "t-1");
+            await call.Response.WriteAsync("{}");
+        });
+
+        await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", false, ChatBody));
+
+        var headers = Frames.Headers(("content-type", "application/json"), ("date", Frames.AnyDate), ("set-cookie", "a=1, b=2"), ("x-backend-trace", "t-1"));
+        Assert.Equal(Frames.Complete("request-1", 200, headers, "{}"), Frames.WithoutDate(await stack.NextFrameAsync()));
+    }
 }

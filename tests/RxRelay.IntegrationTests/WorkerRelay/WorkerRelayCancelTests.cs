@@ -36,6 +36,24 @@ public sealed class WorkerRelayCancelTests
     }
 
     [Fact]
+    public async Task Cancel_AfterTheRequestCompleted_NoFrameAndTheSessionGoesOn()
+    {
+        await using var stack = await WorkerStack.StartScriptedAsync(async call =>
+        {
+            call.Response.ContentType = "application/json";
+            await call.Response.WriteAsync("{}");
+        });
+        await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", false, StreamBody));
+        Assert.StartsWith("""{"type":"response_complete","request_id":"request-1","status_code":200,""", await stack.NextFrameAsync(), StringComparison.Ordinal);
+
+        await stack.SendAsync(Frames.Cancel("request-1"));
+        await stack.SendAsync(Frames.Ping);
+
+        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Null(await stack.Socket.FrameWithinAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
     public async Task SessionDroppedByProxy_RequestHeldByBackend_BackendConnectionClosedWithinTwoSeconds()
     {
         await using var stack = await WorkerStack.StartScriptedAsync(async call =>

@@ -50,6 +50,23 @@ public sealed class WorkerRelayForwardingTests
         Assert.NotEqual("keep-alive", call.Headers.GetValueOrDefault("connection"));
     }
 
+    [Fact]
+    public async Task Request_BackendUrlWithPathPrefix_PostsToPrefixPlusEndpointPath()
+    {
+        await using var stack = await WorkerStack.StartScriptedAsync(
+            async call =>
+            {
+                call.Response.ContentType = "application/json";
+                await call.Response.WriteAsync("{}");
+            },
+            options => options with { BackendUrl = options.BackendUrl + "/llm/" });
+
+        await stack.SendAsync(Frames.Request("request-1", "/v1/responses", false, """{"model":"echo-model"}"""));
+
+        var call = await stack.Backend.NextCallAsync(WorkerStack.Patience);
+        Assert.Equal("POST /llm/v1/responses", $"{call.Method} {call.Path}");
+    }
+
     private static Task<WorkerStack> StartAsync()
         => WorkerStack.StartScriptedAsync(async call =>
         {
