@@ -13,6 +13,7 @@ internal sealed class RelaySocket
     private readonly WebSocket _socket;
     private readonly Stopwatch _clock;
     private readonly Channel<string> _frames = Channel.CreateUnbounded<string>();
+    private volatile TaskCompletionSource? _paused;
 
     public RelaySocket(HttpContext context, WebSocket socket, Stopwatch clock)
     {
@@ -63,6 +64,11 @@ internal sealed class RelaySocket
         return _clock.Elapsed;
     }
 
+    /// <summary>Stops reading after the current frame: the worker's sends back up into the TCP buffers and then block.</summary>
+    public void PauseReading() => _paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResumeReading() => Interlocked.Exchange(ref _paused, null)?.TrySetResult();
+
     /// <summary>Drops the TCP connection with no close handshake.</summary>
     public void Abort() => _context.Abort();
 
@@ -73,6 +79,9 @@ internal sealed class RelaySocket
         {
             while (true)
             {
+                if (_paused is { } paused)
+                    await paused.Task;
+
                 using var message = new MemoryStream();
                 WebSocketReceiveResult result;
                 do
