@@ -21,8 +21,6 @@ if (loaded.Options is not { } options)
 
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Is(ToSerilogLevel(options.LogLevel))
-    // HttpClientFactory logs every backend call at Information; that is per-request noise, not worker state.
-    .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
     .WriteTo.Console()
     .CreateLogger();
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using RxRelay.Protocol.Messages;
 
@@ -28,15 +27,12 @@ public sealed class DecodeRobustnessTests
             .Concat(GoldenFrames.Worker.Values.Select(g => g.Json))
             .Select(Encoding.UTF8.GetBytes)
             .ToArray();
-        var stopwatch = Stopwatch.StartNew();
 
         for (var i = 0; i < FrameCount; i++)
         {
             var frame = i % 10 == 0 ? RandomBytes(random) : Mutate(random, seeds[random.Next(seeds.Length)]);
             AssertNeverThrows(frame);
         }
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]

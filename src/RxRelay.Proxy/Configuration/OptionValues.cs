@@ -8,13 +8,25 @@ internal static class OptionValues
 {
     private static readonly string[] LogLevels = ["trace", "debug", "info", "warn", "error", "off"];
 
-    /// <summary>A non-negative number of seconds, fractions allowed (upstream takes whole seconds only).</summary>
+    /// <summary>
+    /// Longest accepted duration. .NET timers (<c>CancelAfter</c>, <c>ITimer.Change</c>, <c>Task.Delay</c>) refuse
+    /// more than 2^32-2 ms (49.7 days), and the host's stop budget adds a few seconds to the shutdown timeout,
+    /// so anything longer would only fail later, per request, as a 500. Upstream takes any u64.
+    /// </summary>
+    public const int MaxSeconds = 4_000_000;
+
+    /// <summary>A number of seconds in 0..<see cref="MaxSeconds"/>, fractions allowed (upstream takes whole seconds only).</summary>
     public static (TimeSpan? Value, string? Error) Seconds(string raw)
     {
         if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            || double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0 || seconds > int.MaxValue)
+            || double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0)
         {
             return (null, $"'{raw}' is not a non-negative number of seconds");
+        }
+
+        if (seconds > MaxSeconds)
+        {
+            return (null, $"'{raw}' is more than {MaxSeconds} seconds (about 46 days)");
         }
 
         return (TimeSpan.FromSeconds(seconds), null);

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,6 +43,8 @@ public static class ProxyApp
         var app = builder.Build();
         MapRoutes(app);
         LogStartup(app, options);
+        // With --listen ip:0 the port is only known once Kestrel is bound; Kestrel's own line is filtered out.
+        app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         return app;
     }
 
@@ -101,6 +105,15 @@ public static class ProxyApp
         }
 
         kestrel.ListenLocalhost(int.Parse(listen[(listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void LogListening(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RxRelay.Proxy");
+        foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            ProxyLog.Listening(logger, address);
+        }
     }
 
     private static void LogStartup(WebApplication app, ProxyOptions options)

@@ -22,7 +22,7 @@ internal sealed partial class WorkerSocketSession
         if (await Task.WhenAny(firstFrame, deadline) != firstFrame)
         {
             WorkerSocketLog.RegistrationTimedOut(logger, provider, options.RegistrationTimeout.TotalSeconds);
-            _ = firstFrame.ContinueWith(_ => frameReader.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            DisposeWhenDone(firstFrame, frameReader);
             await CloseQuietlyAsync(WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
             return null;
         }

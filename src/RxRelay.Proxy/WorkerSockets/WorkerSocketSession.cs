@@ -58,7 +58,7 @@ internal sealed partial class WorkerSocketSession
         {
             // The close frame is out (or the socket failed): drop the connection without waiting for the peer,
             // as upstream does. The pending receive ends when the connection closes.
-            _ = reader.ContinueWith(_ => frameReader.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            DisposeWhenDone(reader, frameReader);
         }
 
         WorkerSocketLog.Removed(logger, workerId, outbox.CloseWasRequested ? "closed by proxy" : "connection ended");
@@ -91,6 +91,23 @@ internal sealed partial class WorkerSocketSession
             }
         }
     }
+
+    /// <summary>
+    /// Returns the read buffer once a read nobody awaits any more has ended. That read fails when the host
+    /// disposes the socket, so its exception is observed here; otherwise it would surface as an
+    /// <see cref="TaskScheduler.UnobservedTaskException"/> for every worker that never registered.
+    /// </summary>
+    private static void DisposeWhenDone(Task read, WorkerFrameReader frameReader) =>
+        _ = read.ContinueWith(
+            static (done, state) =>
+            {
+                _ = done.Exception;
+                ((WorkerFrameReader)state!).Dispose();
+            },
+            frameReader,
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
 
     private WorkerHeartbeat StartHeartbeat(WorkerSocketOutbox outbox)
     {

@@ -50,7 +50,11 @@ public static class WorkerOptionsLoader
         var secret = reader.Text(WorkerSettings.WorkerSecret, null, _ => null);
         if (string.IsNullOrEmpty(secret))
         {
-            errors.Add(MissingSecretError);
+            // A secret of the wrong TOML type has its own line already: one line per problem.
+            if (!reader.InvalidSettings.Contains(WorkerSettings.WorkerSecret))
+            {
+                errors.Add(MissingSecretError);
+            }
         }
         else if (!WorkerOptionRules.SecretIsHeaderSafe(secret))
         {

@@ -14,6 +14,9 @@ internal sealed class WorkerSettingReader(
     WorkerConfigFile configFile,
     List<string> errors)
 {
+    /// <summary>The settings an error line was written for.</summary>
+    public HashSet<WorkerSetting> InvalidSettings { get; } = [];
+
     /// <summary>A string setting; <paramref name="check"/> returns what was expected when the value is bad, or null.</summary>
     public string? Text(WorkerSetting setting, string? fallback, Func<string, string?> check)
     {
@@ -125,7 +128,12 @@ internal sealed class WorkerSettingReader(
         var where = found.FilePath is null
             ? found.Setting.FlagAndEnv
             : $"{found.Setting.TomlKey} in config file {found.FilePath}";
-        errors.Add($"error: invalid value '{shown ?? found.Text ?? TomlDisplay(found.TomlValue)}' for {where}: {expected}");
+        // stderr ends up in the journal: the secret is never echoed, whatever shape it was given in.
+        var value = found.Setting == WorkerSettings.WorkerSecret
+            ? string.Empty
+            : $" '{shown ?? found.Text ?? TomlDisplay(found.TomlValue)}'";
+        errors.Add($"error: invalid value{value} for {where}: {expected}");
+        InvalidSettings.Add(found.Setting);
         return null;
     }
 

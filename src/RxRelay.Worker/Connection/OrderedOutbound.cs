@@ -85,6 +85,10 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
         catch (Exception error)
         {
             frame.Written.TrySetException(error);
+            // The session learns of the failure through Writes. A Post, or a sender that stopped waiting,
+            // never looks at this task: reading Exception marks it observed, so the finalizer does not
+            // report it as an unobserved task exception. A sender still awaiting it still gets the error.
+            _ = frame.Written.Task.Exception;
             throw;
         }
     }

@@ -55,19 +55,20 @@ internal sealed partial class WorkerSession : IDisposable
             var connectedAt = _scheduler.Now;
             Register();
             var inbound = events
-                .IdleTimeout(_options.IdleTimeout, BusySignal(), _scheduler)
+                .IdleTimeout(_options.IdleTimeout, Busy(), _scheduler)
                 .Do(Handle);
             return Observable.Merge(EndOf(inbound), EndOf(_outbound.Writes(_link)))
                 .Take(1)
                 .Select(error => Classify(error, _scheduler.Now - connectedAt));
         });
 
-    // The relay publishes its in-flight count from its own threads, under its own lock, while frame
-    // handling (inside the idle timer's merge) calls into the relay: delivering the count synchronously
-    // would take the merge's gate under the relay's lock and the relay's lock under the merge's gate, a
-    // lock-order inversion that froze a loaded worker. ObserveOn hands the count over instead.
-    private IObservable<bool> BusySignal()
-        => _relay.InFlightChanges.Select(count => count > 0).ObserveOn(_scheduler);
+    // The relay publishes its count under its own lock, from whichever thread finished a request, while
+    // Handle runs inside the idle operator's gate and calls into that relay (its lock). Delivering the
+    // count synchronously would take the two locks in opposite orders and freeze the worker; ObserveOn
+    // makes the publisher only enqueue. A new session's relay is idle: saying so up front keeps the idle
+    // timer armed from the connect itself, not from the hop of the relay's first count.
+    private IObservable<bool> Busy()
+        => _relay.InFlightChanges.Select(count => count > 0).ObserveOn(_scheduler).StartWith(false);
 
     private void Register()
     {

@@ -27,8 +27,20 @@ internal sealed partial class WorkerConnectionService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping();
-        await connection.StopAsync(cancellationToken);
-        await base.StopAsync(cancellationToken);
+        try
+        {
+            await connection.StopAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop budget ran out (a proxy that never answers our close, a stalled socket).
+            // Stopping is still a clean exit: the pipeline below drops the connection.
+            LogStopTimedOut();
+        }
+        finally
+        {
+            await base.StopAsync(cancellationToken);
+        }
     }
 
     // Completes on its own after a drained stop; otherwise the stopping token disposes the pipeline.
@@ -50,4 +62,7 @@ internal sealed partial class WorkerConnectionService(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "rxrelay-worker shutting down gracefully")]
     private partial void LogStopping();
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "shutdown did not finish within the host's stop timeout, dropping the connection")]
+    private partial void LogStopTimedOut();
 }

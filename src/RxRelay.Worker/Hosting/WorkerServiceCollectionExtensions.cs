@@ -19,7 +19,6 @@ internal static class WorkerServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IScheduler>(TaskPoolScheduler.Default);
-        services.AddHttpClient();
         services.AddBackendRelay();
         services.AddSingleton<IAdvertisedModels, CatalogModels>();
         services.AddSingleton<IProxyLinkFactory, WebsocketProxyLinkFactory>();

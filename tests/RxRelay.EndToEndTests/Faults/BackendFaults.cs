@@ -95,6 +95,10 @@ public sealed class BackendFaults(ITestOutputHelper output)
             : call.RespondAsync(200, "first", ("content-type", "text/plain"));
         var hung = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
         await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        // The request timeout counts from each request's own arrival, queue time included: the queued
+        // request arrives half the timeout later, so it still has ~1 s left when the hung one's 408
+        // frees the worker.
+        await Task.Delay(TimeSpan.FromSeconds(1));
         var queued = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false), timeout: TimeSpan.FromSeconds(20));
 
         Assert.Equal(408, (int)(await hung).Response.StatusCode);

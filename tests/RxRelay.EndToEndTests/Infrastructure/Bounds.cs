@@ -9,8 +9,8 @@ internal static class Bounds
     /// <summary>Proxy pings a worker after this much silence (either direction).</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(0.3);
 
-    /// <summary>Proxy removes a worker when nothing arrives this long after a ping.</summary>
-    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(0.5);
+    /// <summary>Proxy removes a worker when nothing arrives this long after a ping (room for a pong from a busy box).</summary>
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>Worker ends a session with no inbound frame for this long (while idle).</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(1);

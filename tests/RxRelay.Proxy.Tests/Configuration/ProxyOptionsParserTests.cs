@@ -83,6 +83,33 @@ public sealed class ProxyOptionsParserTests
             result.Errors);
     }
 
+    [Theory]
+    [InlineData("--queue-timeout", "QUEUE_TIMEOUT_SECS")]
+    [InlineData("--request-timeout", "REQUEST_TIMEOUT_SECS")]
+    [InlineData("--heartbeat-interval-secs", "HEARTBEAT_INTERVAL_SECS")]
+    [InlineData("--heartbeat-timeout-secs", "HEARTBEAT_TIMEOUT_SECS")]
+    [InlineData("--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS")]
+    public void Parse_DurationBeyondTimerRange_IsAnErrorNotA500Later(string flag, string env)
+    {
+        // 5 000 000 s (58 days) is past what .NET timers take (2^32-2 ms, 49.7 days): accepted, it made every
+        // inference request throw in CancelAfter (500) and the queue timer throw inside the dispatcher.
+        Assert.Equal(
+            [$"error: invalid value for {flag} / {env} (from {flag}): '5000000' is more than 4000000 seconds (about 46 days)"],
+            Parse([flag, "5000000"]).Errors);
+    }
+
+    [Fact]
+    public void Parse_LargestDuration_IsUsableByTimersWithTheShutdownSlack()
+    {
+        var options = Parse(["--request-timeout", "4000000", "--shutdown-timeout-secs", "4000000"]).Options!;
+        using var cts = new CancellationTokenSource();
+
+        cts.CancelAfter(options.RequestTimeout);
+        cts.CancelAfter(options.ShutdownTimeout + TimeSpan.FromSeconds(11)); // the host's stop budget adds slack
+
+        Assert.Equal(TimeSpan.FromSeconds(4_000_000), options.ShutdownTimeout);
+    }
+
     [Fact]
     public void Parse_RequireApiKeysFlag_TakesNoValue()
     {

@@ -61,6 +61,48 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
         await run.WaitAsync(Guard);
     }
 
+    [Fact]
+    public async Task RunAsync_RegistrationTimedOutThenSocketGone_LeavesNoUnobservedTaskException()
+    {
+        var unobserved = new List<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            if (e.Exception.InnerExceptions.Any(x => x.StackTrace?.Contains(nameof(WorkerFrameReader), StringComparison.Ordinal) == true))
+            {
+                lock (unobserved) unobserved.Add(e.Exception);
+            }
+        }
+
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            await TimeOutRegistrationThenDropSocketAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+
+        Assert.Empty(unobserved);
+    }
+
+    // Kept out of line so no local of the test method keeps the faulted read alive for the GC.
+    private async Task TimeOutRegistrationThenDropSocketAsync()
+    {
+        var run = StartSut();
+        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+        time.Advance(options.RegistrationTimeout);
+        await ReceiveCloseAsync(pending);
+        await run.WaitAsync(Guard);
+        sockets.Dispose(); // the host disposes the socket when the session returns: the pending read fails
+        await Task.Yield();
+    }
+
     [Theory]
     [InlineData("""{"type":"pong","current_load":0}""")]
     [InlineData("not json")]

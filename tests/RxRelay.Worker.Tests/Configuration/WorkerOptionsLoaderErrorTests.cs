@@ -30,6 +30,16 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     }
 
     [Fact]
+    public void Load_NonStringSecretInConfigFile_ReportsOneLineWithoutEchoingTheSecret()
+    {
+        var path = harness.WriteToml("worker_secret = 918273645\n");
+
+        var result = harness.Load("--config", path);
+
+        Assert.Equal([$"error: invalid value for worker_secret in config file {path}: expected a string"], result.Errors);
+    }
+
+    [Fact]
     public void Load_MissingConfigFile_ReportsReadFailureWithPath()
     {
         var path = Path.Combine(Path.GetTempPath(), $"rxrelay-missing-{Guid.NewGuid():N}.toml");

@@ -64,11 +64,4 @@ internal sealed class ConnectionHarness
 
     public static long S(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
 
-    /// <summary>
-    /// The relay's busy/idle state reaches the idle timer through <c>ObserveOn</c> (one scheduler turn,
-    /// so the relay never calls into the timer's gate under its own lock); under a
-    /// <c>TestScheduler</c> that turn is one tick. A session whose timer last restarted on an idle
-    /// signal therefore ends this long after the whole seconds.
-    /// </summary>
-    public const long BusyHandOff = 1;
 }

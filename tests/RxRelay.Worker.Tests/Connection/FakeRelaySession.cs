@@ -21,14 +21,7 @@ internal sealed class FakeRelaySession(IWorkerOutbound outbound) : IRelaySession
 
     public void SetInFlight(int count) => _inFlight.OnNext(count);
 
-    /// <summary>Runs inside <see cref="Start"/>, on the thread that delivered the frame.</summary>
-    public Action<WorkerRequest>? OnStart { get; set; }
-
-    public void Start(WorkerRequest request)
-    {
-        Calls.Add($"start {request.RequestId}");
-        OnStart?.Invoke(request);
-    }
+    public void Start(WorkerRequest request) => Calls.Add($"start {request.RequestId}");
 
     public void Cancel(CancelRequest cancel) => Calls.Add($"cancel {cancel.RequestId}");
 

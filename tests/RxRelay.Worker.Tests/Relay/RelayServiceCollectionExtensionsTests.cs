@@ -1,21 +1,34 @@
 using Microsoft.Extensions.DependencyInjection;
+using RxRelay.Protocol.Messages;
+using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Relay;
 
 namespace RxRelay.Worker.Tests.Relay;
 
+/// <summary>
+/// DI wiring only: nothing here sends a request. The test that relays through a real backend lives in
+/// <c>RxRelay.IntegrationTests.WorkerBackendRelay.RelayServiceCollectionExtensionsTests</c>.
+/// </summary>
 public sealed class RelayServiceCollectionExtensionsTests
 {
     [Fact]
     public async Task AddBackendRelay_WithOptionsAndLogging_ResolvesFactoryAndSharedCatalog()
     {
+        var options = new WorkerOptions
+        {
+            WorkerSecret = "top-secret",
+            BackendUrl = "http://127.0.0.1:1",
+            MaxConcurrency = 4,
+            Models = ["*"],
+        };
         var services = new ServiceCollection()
-            .AddSingleton(RelaySut.Options("http://127.0.0.1:1", 4, "*"))
+            .AddSingleton(options)
             .AddLogging()
             .AddBackendRelay();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var factory = provider.GetRequiredService<IRelaySessionFactory>();
-        await using var session = factory.Create(new RecordingOutbound());
+        await using var session = factory.Create(new UnusedOutbound());
 
         Assert.IsType<BackendRelaySessionFactory>(factory);
         Assert.Same(provider.GetRequiredService<ModelCatalog>(), ((BackendRelaySessionFactory)factory).Catalog);
@@ -23,26 +36,9 @@ public sealed class RelayServiceCollectionExtensionsTests
         Assert.Equal(0, session.InFlight);
     }
 
-    [Fact]
-    public async Task BackendRelaySessionFactory_RegisteredAlone_OwnsClientAndCatalogAndRelays()
+    /// <summary>The session is never given a request; whatever it might send goes nowhere.</summary>
+    private sealed class UnusedOutbound : IWorkerOutbound
     {
-        await using var backend = await ReferenceBackend.StartAsync();
-        var services = new ServiceCollection()
-            .AddSingleton(RelaySut.Options(backend.Url, 4, "*"))
-            .AddSingleton(TimeProvider.System)
-            .AddLogging()
-            .AddSingleton<IRelaySessionFactory, BackendRelaySessionFactory>();
-        var outbound = new RecordingOutbound();
-        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }))
-        {
-            var factory = (BackendRelaySessionFactory)provider.GetRequiredService<IRelaySessionFactory>();
-            await using var session = factory.Create(outbound);
-
-            Assert.Equal(["gpt-4.1-mini", "claude-3-7-sonnet-20250219"], await factory.Catalog.ResolveAsync(CancellationToken.None));
-            session.Start(RelaySut.Request("request-1", "/v1/messages"));
-            await outbound.WaitForCompletionAsync("request-1");
-        }
-
-        Assert.Equal(200, outbound.Completions("request-1").Single().StatusCode);
+        public ValueTask SendAsync(WorkerMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Headers and bodies across a real HTTP hop (reference 4.4, 11.16).</summary>
 public sealed class RelayHeaderTests

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>
 /// The mock backend of reference 10.3: <c>/v1/models</c>, <c>/v1/responses</c> (201, <c>openai-beta</c>,

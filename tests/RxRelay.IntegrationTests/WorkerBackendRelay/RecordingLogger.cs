@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>A log line as written: level, event id and rendered message.</summary>
 internal sealed record LogLine(LogLevel Level, int EventId, string Message);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Concurrency limit, draining, drain deadlines and the live in-flight count.</summary>
 public sealed class RelayCapacityTests

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Start-up wildcard resolution (reference 7; 10.1 worker tests 12 and 13).</summary>
 public sealed class ModelCatalogTests

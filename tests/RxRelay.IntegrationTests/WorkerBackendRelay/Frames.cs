@@ -1,6 +1,6 @@
 using RxRelay.Protocol.Messages;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Frames as text, so exact assertions compare header maps by content and print readable diffs.</summary>
 internal static class Frames

@@ -1,6 +1,6 @@
 using RxRelay.Protocol.Messages;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Reference 10.3 worker scenarios 1–6 at the relay level, against the reference mock backend.</summary>
 public sealed class RelayForwardingTests

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Each request fails alone: backend down, cancel, a dead socket, disposal.</summary>
 public sealed class RelayFaultTests

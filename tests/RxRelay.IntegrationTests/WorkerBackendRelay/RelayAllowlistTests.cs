@@ -1,6 +1,6 @@
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Reference 11.17: a path outside the allowlist is answered 400 and never fetched.</summary>
 public sealed class RelayAllowlistTests

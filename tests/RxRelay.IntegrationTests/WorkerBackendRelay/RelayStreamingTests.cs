@@ -3,11 +3,21 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>Streams under awkward conditions: split characters, compression, resets, a slow proxy.</summary>
 public sealed class RelayStreamingTests
 {
+    /// <summary>
+    /// How long the backend must make no progress before the slow-outbound test calls it stalled. Proving
+    /// that the relay does <em>not</em> read ahead needs a bounded "nothing happens" window: there is no
+    /// event for a read that never comes. The window starts at the backend's last successful write (not at
+    /// a fixed moment), so a relay that reads ahead keeps resetting it until the backend has written
+    /// everything, and a correct relay passes however long the box takes to fill the socket buffers.
+    /// 1 s is at least the old blind sleep's chance for a read-ahead to show.
+    /// </summary>
+    private static readonly TimeSpan BackendStallWindow = TimeSpan.FromSeconds(1);
+
     private static async Task WriteBytesAsync(HttpResponse response, byte[] bytes)
     {
         await response.Body.WriteAsync(bytes);
@@ -121,6 +131,7 @@ public sealed class RelayStreamingTests
     {
         const int total = 32 * 1024 * 1024;
         long written = 0;
+        using var progressed = new SemaphoreSlim(0);
         await using var backend = await TestBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
@@ -129,6 +140,7 @@ public sealed class RelayStreamingTests
             {
                 await context.Response.Body.WriteAsync(block);
                 Interlocked.Add(ref written, block.Length);
+                progressed.Release();
             }
         });
         var outbound = new RecordingOutbound { DiscardChunkText = true };
@@ -137,8 +149,15 @@ public sealed class RelayStreamingTests
         outbound.Hold();
         sut.Session.Start(RelaySut.Request("request-1", streaming: true));
         await outbound.WaitUntilAsync(o => o.Attempts == 1);
-        // Real time on purpose: give a relay that reads ahead every chance to do so.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Watch the backend instead of sleeping: with the first send held, a relay that does not read ahead
+        // leaves the backend blocked in a write once the socket buffers are full; one that reads ahead lets
+        // it write all 32 MiB. Either way this returns, bounded by WaitLimit overall.
+        using (var limit = new CancellationTokenSource(RecordingOutbound.WaitLimit))
+        {
+            while (Interlocked.Read(ref written) < total && await progressed.WaitAsync(BackendStallWindow, limit.Token))
+            {
+            }
+        }
 
         Assert.Equal(1, outbound.Attempts);
         Assert.True(Interlocked.Read(ref written) < total, $"backend wrote {Interlocked.Read(ref written)} of {total} bytes");

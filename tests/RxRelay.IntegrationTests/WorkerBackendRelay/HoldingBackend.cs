@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>
 /// A backend that holds every request until released: streaming requests first get one chunk

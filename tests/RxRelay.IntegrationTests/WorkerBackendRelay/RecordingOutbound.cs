@@ -1,7 +1,7 @@
 using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>
 /// A fake socket: records every frame, lets a test hold sends (a slow proxy) or fail them (a dead

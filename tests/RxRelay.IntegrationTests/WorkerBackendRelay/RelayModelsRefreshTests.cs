@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using RxRelay.Protocol.Messages;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary><c>models_refresh</c> (reference 7, 10.3 test 11, 11.18): in the background, never fatal.</summary>
 public sealed class RelayModelsRefreshTests

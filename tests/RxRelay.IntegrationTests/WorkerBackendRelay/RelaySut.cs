@@ -3,7 +3,7 @@ using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Relay;
 
-namespace RxRelay.Worker.Tests.Relay;
+namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 
 /// <summary>A relay session against one backend URL, built the way the host's DI builds it.</summary>
 internal sealed class RelaySut : IAsyncDisposable
