@@ -63,8 +63,8 @@ internal sealed record InferenceRoute(
     public string RequestFrame(string id, string body, bool streaming = false, string? headersJson = null) =>
         Wire.Request(id, body, Path, streaming, Model, headersJson ?? WorkerHeadersJson);
 
-    public Task<ProxyTestHost> StartHostAsync(Func<RxRelay.Proxy.Configuration.ProxyOptions, RxRelay.Proxy.Configuration.ProxyOptions>? configure = null) =>
-        ProxyTestHost.StartAsync(o => (configure ?? (x => x))(o with { Provider = Provider }));
+    public Task<ProxyTestHost> StartHostAsync(Func<RxRelay.Proxy.Configuration.ProxyOptions, RxRelay.Proxy.Configuration.ProxyOptions>? configure = null, TimeProvider? time = null) =>
+        ProxyTestHost.StartAsync(o => (configure ?? (x => x))(o with { Provider = Provider }), time);
 
     public Task<(ScriptedWorker Worker, string Ack)> RegisterAsync(ProxyTestHost host, string name = "gpu-box-a") =>
         ScriptedWorker.RegisterAsync(host, name, [Model], 1, Provider);

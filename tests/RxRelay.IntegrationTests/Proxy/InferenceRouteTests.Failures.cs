@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
@@ -49,7 +50,10 @@ public sealed partial class InferenceRouteTests
     public async Task Route_AuthRateLimitWindowExpires_WorkerRecoversAndServes(string name)
     {
         var route = InferenceRoute.ByName(name);
-        await using var host = await route.StartHostAsync();
+        // The 250 ms failed-auth window runs on virtual time: three failures "within 250 ms of each
+        // other" must not depend on how fast a loaded box completes three handshakes.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await route.StartHostAsync(time: time);
         for (var i = 0; i < 3; i++)
         {
             await using var bad = await ScriptedWorker.ConnectAsync(host.WorkerUri(route.Provider), "wrong-secret");
@@ -61,7 +65,7 @@ public sealed partial class InferenceRouteTests
             Assert.Equal((1008, "worker authentication temporarily rate limited"), await blocked.ReceiveCloseAsync());
         }
 
-        await Task.Delay(300);
+        time.Advance(TimeSpan.FromMilliseconds(300));
         var (worker, ack) = await route.RegisterAsync(host);
         await using var _w = worker;
         Assert.Contains("\"worker_id\":\"worker-1\"", ack, StringComparison.Ordinal);

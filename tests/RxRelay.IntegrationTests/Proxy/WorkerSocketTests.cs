@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.Time.Testing;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
@@ -55,7 +56,10 @@ public sealed partial class WorkerSocketTests
     [Fact]
     public async Task Connect_ThreeFailures_RateLimitedUntilCooldownExpires()
     {
-        await using var host = await ProxyTestHost.StartAsync();
+        // The 250 ms failed-auth window runs on virtual time: three failures "within 250 ms of each
+        // other" must not depend on how fast a loaded box completes three handshakes.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ProxyTestHost.StartAsync(time: time);
         for (var i = 0; i < 3; i++)
         {
             await using var bad = await ScriptedWorker.ConnectAsync(host.WorkerUri(), "wrong-secret");
@@ -67,7 +71,7 @@ public sealed partial class WorkerSocketTests
             Assert.Equal((1008, "worker authentication temporarily rate limited"), await blocked.ReceiveCloseAsync());
         }
 
-        await Task.Delay(300);
+        time.Advance(TimeSpan.FromMilliseconds(300));
         var (worker, ack) = await ScriptedWorker.RegisterAsync(host);
         await using var _ = worker;
         Assert.Equal(Wire.Ack("worker-1"), ack);
