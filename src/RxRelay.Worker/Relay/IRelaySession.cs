@@ -19,7 +19,10 @@ internal interface IWorkerOutbound
 /// </summary>
 internal interface IRelaySession : IAsyncDisposable
 {
-    /// <summary>Requests started and not yet completed; what <c>pong.current_load</c> reports.</summary>
+    /// <summary>
+    /// Requests started, not yet completed and not cancelled by the proxy (a proxy frees a cancelled
+    /// request's slot at once); what <c>pong.current_load</c> reports.
+    /// </summary>
     int InFlight { get; }
 
     /// <summary>The in-flight count, now and after every change (for the idle rule's "busy" signal).</summary>
