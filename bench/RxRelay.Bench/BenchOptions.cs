@@ -29,6 +29,15 @@ internal sealed record BenchOptions
     /// <summary><c>--only</c>: comma-separated target names (direct, yarp, rxrelay) to measure; default all three.</summary>
     public IReadOnlySet<string> Targets { get; init; } = new HashSet<string>(["direct", "yarp", "rxrelay"], StringComparer.Ordinal);
 
+    /// <summary><c>--cells</c>: the load cells to run as <c>workload:concurrency</c> pairs; default all four.</summary>
+    public IReadOnlySet<string> Cells { get; init; } = new HashSet<string>(AllCells, StringComparer.Ordinal);
+
+    /// <summary>Every load cell, in the order they run.</summary>
+    public static IReadOnlyList<string> AllCells { get; } = ["chat:1", "chat:64", "stream200:1", "stream200:16"];
+
+    /// <summary><c>--relay-env KEY=VALUE</c> (repeatable): added to the environment of the RxRelay proxy and worker only.</summary>
+    public IReadOnlyDictionary<string, string> RelayEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary><c>--no-scale</c>: skip the idle-worker scale cell.</summary>
     public bool SkipScale { get; init; }
 
@@ -52,6 +61,8 @@ internal sealed record BenchOptions
           --scale-workers N,M    idle-worker fleet sizes [default: 1000,5000]
           --scale-requests N     sequential probe requests per fleet size [default: 1000]
           --only LIST            targets to load: direct,yarp,rxrelay [default: all]
+          --cells LIST           load cells to run: chat:1,chat:64,stream200:1,stream200:16 [default: all]
+          --relay-env KEY=VALUE  add to the RxRelay proxy's and worker's environment (repeatable; tuning experiments)
           --no-scale             skip the idle-worker scale cell
           --publish-dir DIR      published programs [default: <repo>/artifacts/publish]
           --out FILE             results JSON [default: <repo>/artifacts/bench/results.json]
@@ -86,6 +97,8 @@ internal sealed record BenchOptions
                     "--scale-workers" => options with { ScaleWorkers = Counts(flag, Next()) },
                     "--scale-requests" => options with { ScaleRequests = Count(flag, Next()) },
                     "--only" => options with { Targets = TargetNames(Next()) },
+                    "--cells" => options with { Cells = CellNames(Next()) },
+                    "--relay-env" => options with { RelayEnvironment = WithVariable(options.RelayEnvironment, Next()) },
                     "--no-scale" => options with { SkipScale = true },
                     "--publish-dir" => options with { PublishDirectory = Next() },
                     "--out" => options with { OutputFile = Next() },
@@ -123,5 +136,25 @@ internal sealed record BenchOptions
         return unknown.Count == 0 && names.Count > 0
             ? names
             : throw new FormatException($"--only: unknown target(s) {string.Join(", ", unknown)}; expected direct, yarp, rxrelay");
+    }
+
+    private static HashSet<string> CellNames(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = names.Except(AllCells).ToList();
+        return unknown.Count == 0 && names.Count > 0
+            ? names
+            : throw new FormatException($"--cells: unknown cell(s) {string.Join(", ", unknown)}; expected {string.Join(", ", AllCells)}");
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> current, string value)
+    {
+        var separator = value.IndexOf('=', StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            throw new FormatException($"--relay-env: '{value}' is not KEY=VALUE");
+        }
+
+        return new Dictionary<string, string>(current, StringComparer.Ordinal) { [value[..separator]] = value[(separator + 1)..] };
     }
 }

@@ -75,7 +75,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         var rounds = new Dictionary<(string, string, int), List<CellResult>>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var (workload, concurrency) in Cells)
+            foreach (var (workload, concurrency) in Cells.Where(c => options.Cells.Contains($"{c.Workload.Name}:{c.Concurrency}")))
             {
                 foreach (var target in targets.ToList())
                 {
@@ -150,7 +150,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                     processes.Add(yarp);
                     return new LoadTarget("yarp", yarpAddress, "echo", [yarp]);
                 default:
-                    var relay = await RelayProcesses.StartAsync(programs, backend, http, cancellationToken).ConfigureAwait(false);
+                    var relay = await RelayProcesses.StartAsync(programs, backend, http, options.RelayEnvironment, cancellationToken).ConfigureAwait(false);
                     processes.Add(relay);
                     log($"rxrelay: proxy at {relay.ProxyAddress}, worker connected");
                     return new LoadTarget("rxrelay", relay.ProxyAddress, RelayProcesses.Model, [relay.Proxy, relay.Worker!]);

@@ -32,8 +32,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => exited.Task.IsCompleted;
 
-    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c>.</summary>
-    public static ChildProcess Start(string name, string dll, IEnumerable<string> args)
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c>, with <paramref name="environment"/> added to the inherited environment.</summary>
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(dll))
         {
@@ -55,6 +55,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         // No colour codes in captured output; no first-run banner noise.
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);

@@ -33,12 +33,14 @@ internal sealed class RelayProcesses : IAsyncDisposable
     public string Secret { get; }
 
     /// <summary>Proxy plus one worker in front of <paramref name="backend"/>.</summary>
-    public static Task<RelayProcesses> StartAsync(PublishedPrograms programs, Uri backend, HttpClient http, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend, http, cancellationToken);
+    /// <param name="environment">Added to the proxy's and the worker's environment (<c>--relay-env</c>), for tuning experiments.</param>
+    public static Task<RelayProcesses> StartAsync(
+        PublishedPrograms programs, Uri backend, HttpClient http, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        StartCoreAsync(programs, backend, http, environment, cancellationToken);
 
     /// <summary>A proxy alone, for the idle-worker scale cell.</summary>
     public static Task<RelayProcesses> StartProxyOnlyAsync(PublishedPrograms programs, HttpClient http, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend: null, http, cancellationToken);
+        StartCoreAsync(programs, backend: null, http, new Dictionary<string, string>(), cancellationToken);
 
     /// <summary><c>workers_connected</c> from <c>GET /health</c>, or null while the proxy does not answer.</summary>
     public async Task<int?> WorkersConnectedAsync(HttpClient http, CancellationToken cancellationToken)
@@ -108,7 +110,8 @@ internal sealed class RelayProcesses : IAsyncDisposable
         await Proxy.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task<RelayProcesses> StartCoreAsync(PublishedPrograms programs, Uri? backend, HttpClient http, CancellationToken cancellationToken)
+    private static async Task<RelayProcesses> StartCoreAsync(
+        PublishedPrograms programs, Uri? backend, HttpClient http, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var secret = "bench-" + Guid.NewGuid().ToString("N");
         var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
@@ -119,7 +122,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
             "--worker-secret", secret,
             "--max-queue-len", "0",
             "--log-level", "warn",
-        ]);
+        ], environment);
         var proxyAddress = new Uri($"http://127.0.0.1:{port}/");
         var relay = new RelayProcesses(proxy, null, proxyAddress, secret);
         try
@@ -140,7 +143,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
                 "--max-concurrency", "128",
                 "--backend-url", backend.GetLeftPart(UriPartial.Authority),
                 "--log-level", "warn",
-            ]);
+            ], environment);
             relay = new RelayProcesses(proxy, worker, proxyAddress, secret);
             await relay.WaitForWorkersAsync(http, 1, ReadyTimeout, cancellationToken).ConfigureAwait(false);
             return relay;

@@ -5,63 +5,78 @@ namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
 /// The thread-safe single writer around <see cref="DispatchCore"/>. Every call — from HTTP handlers,
-/// worker socket readers and timers, concurrently — becomes one command on a bounded channel that a
-/// single loop applies in arrival order, so the core never needs a lock and calls from one socket reader
-/// keep their order. Results come back as tasks (continuations run asynchronously, never on the loop).
-/// A full command channel makes callers wait (backpressure instead of unbounded growth).
+/// worker socket readers and timers, concurrently — runs the core under one lock, on the caller's own
+/// thread, so the core never sees two operations at once and calls from one socket reader keep their
+/// order. Results come back as already-completed tasks. Nothing the core does under the lock blocks or
+/// calls back in: frames go into each socket's own bounded outbox and events into each request's own
+/// channel, whose readers resume on the thread pool, never inside the lock.
+/// <para>
+/// Why a lock and not a command loop: every operation is a few microseconds of in-memory work, and a
+/// loop costs two thread hand-offs per call (to the loop and back to the caller). At load those
+/// wake-ups were most of the proxy's CPU per request (docs/benchmarks.md, "what was optimised").
+/// </para>
 /// <para>Register one instance per process (singleton) and dispose it at shutdown.</para>
 /// </summary>
 internal sealed partial class Dispatcher : IAsyncDisposable
 {
-    private const int CommandCapacity = 4096;
+    private readonly Lock _gate = new();
 
-    private readonly Channel<Action> _commands = Channel.CreateBounded<Action>(
-        new BoundedChannelOptions(CommandCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
+    // Timer callbacks that fired inside an operation (a fake clock can fire on CreateTimer itself):
+    // applied right after that operation, never in the middle of it. Under the lock.
+    private readonly Queue<Action> _deferred = new();
     private readonly DispatchCore _core;
-    private readonly Task _loop;
+    private bool _disposed;
 
-    /// <summary>Creates the dispatcher and starts its loop.</summary>
+    /// <summary>Creates the dispatcher.</summary>
     public Dispatcher(DispatchOptions options, TimeProvider time)
     {
         _core = new DispatchCore(options, time, PostFromTimer);
-        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Completes once <see cref="BeginDrainAsync"/> was called and every worker is gone.</summary>
     public Task Drained => _core.Drained;
 
-    /// <summary>Stops the loop after the commands already posted, then releases the timers.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Refuses every later call (<see cref="ChannelClosedException"/>), then releases the timers.</summary>
+    public ValueTask DisposeAsync()
     {
-        _commands.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
-        _core.Dispose();
-    }
-
-    private async Task RunAsync()
-    {
-        await foreach (var command in _commands.Reader.ReadAllAsync().ConfigureAwait(false))
+        lock (_gate)
         {
-            command(); // each command catches its own exceptions into its task (see InvokeAsync)
+            if (!_disposed)
+            {
+                _disposed = true;
+                _core.Dispose();
+            }
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    // Timer callbacks arrive on thread-pool threads; they join the same queue as everything else.
+    // Timer callbacks arrive on thread-pool threads and take the same lock as everything else.
     private void PostFromTimer(Action action)
     {
-        if (!_commands.Writer.TryWrite(() => Guard(action))) _ = PostLaterAsync(action);
+        if (_gate.IsHeldByCurrentThread)
+        {
+            _deferred.Enqueue(action);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return; // nobody is left to time out
+            }
+
+            Guard(action);
+            RunDeferred();
+        }
     }
 
-    private async Task PostLaterAsync(Action action)
+    private void RunDeferred()
     {
-        try
+        while (_deferred.TryDequeue(out var action))
         {
-            await _commands.Writer.WriteAsync(() => Guard(action)).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            // Disposed: nobody is left to time out.
+            Guard(action);
         }
     }
 
@@ -71,31 +86,41 @@ internal sealed partial class Dispatcher : IAsyncDisposable
         {
             action();
         }
-#pragma warning disable CA1031 // a timer tick must never kill the loop; the next operation re-arms timers anyway
+#pragma warning disable CA1031 // a timer tick must never break the dispatcher; the next operation re-arms timers anyway
         catch (Exception)
 #pragma warning restore CA1031
         {
         }
     }
 
-    private async Task<T> InvokeAsync<T>(Func<DispatchCore, T> operation, CancellationToken cancellationToken = default)
+    private Task<T> InvokeAsync<T>(Func<DispatchCore, T> operation, CancellationToken cancellationToken = default)
     {
-        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Command()
+        if (cancellationToken.IsCancellationRequested)
         {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return Task.FromException<T>(new ChannelClosedException("the dispatcher is disposed"));
+            }
+
             try
             {
-                result.TrySetResult(operation(_core));
+                return Task.FromResult(operation(_core));
             }
-#pragma warning disable CA1031 // the caller gets the exception through its task; the loop must survive
+#pragma warning disable CA1031 // the caller gets the exception through its task; the dispatcher must survive
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                result.TrySetException(ex);
+                return Task.FromException<T>(ex);
+            }
+            finally
+            {
+                RunDeferred();
             }
         }
-
-        await _commands.Writer.WriteAsync(Command, cancellationToken).ConfigureAwait(false);
-        return await result.Task.ConfigureAwait(false);
     }
 }

@@ -11,7 +11,7 @@ internal interface IProxyLink : IDisposable
     /// <summary>
     /// Connects on subscription (subscribe once). Emits <see cref="LinkEvent.Opened"/>, then every frame;
     /// completes after a close (with a <see cref="LinkEvent.Closed"/> when the proxy sent one); fails when
-    /// the connect fails or the connection is lost. Events arrive off the transport's receive loop.
+    /// the connect fails or the connection is lost. Events arrive on the transport's receive loop: a subscriber must not block.
     /// </summary>
     IObservable<LinkEvent> Open();
 

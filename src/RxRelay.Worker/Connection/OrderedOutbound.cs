@@ -95,6 +95,9 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
 
     private sealed record PendingFrame(byte[] Utf8)
     {
-        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Synchronous continuations: the sender resumes on the writer's thread the moment its frame is
+        // written (a streaming relay then reads the backend's next chunk and queues it), instead of one
+        // thread-pool hand-off per frame. Never re-entrant: a frame queued meanwhile waits in the channel.
+        public TaskCompletionSource Written { get; } = new();
     }
 }

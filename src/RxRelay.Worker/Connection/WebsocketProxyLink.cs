@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Reactive;
-using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Text;
@@ -15,14 +14,12 @@ namespace RxRelay.Worker.Connection;
 internal sealed class WebsocketProxyLink : IProxyLink
 {
     private readonly WebsocketClient _client;
-    private readonly IScheduler _delivery;
     private IObserver<LinkEvent>? _events;
     private WebSocket? _socket;
     private volatile bool _closing;
 
-    public WebsocketProxyLink(Uri url, string workerSecret, IScheduler delivery)
+    public WebsocketProxyLink(Uri url, string workerSecret)
     {
-        _delivery = delivery;
         _client = new WebsocketClient(url, null, (uri, ct) => ConnectAsync(uri, workerSecret, ct))
         {
             IsReconnectionEnabled = false,
@@ -33,6 +30,10 @@ internal sealed class WebsocketProxyLink : IProxyLink
         };
     }
 
+    // Events are delivered on the library's receive loop, with no hand-off to another thread: the
+    // session's handling of a frame never blocks (it decodes, starts the backend call up to its first
+    // await, or queues a reply), and a thread hop per frame cost more CPU than the whole relay once
+    // measured (docs/benchmarks.md). A handler that throws fails the stream, which ends the session.
     public IObservable<LinkEvent> Open()
         => Observable.Create<LinkEvent>(async (observer, _) =>
             {
@@ -44,9 +45,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
                     _client.DisconnectionHappened.Take(1).Subscribe(info => End(events, info)));
                 await _client.StartOrFail().ConfigureAwait(false);
                 return subscriptions;
-            })
-            // Hand every event off the library's receive loop: a slow or failing subscriber there stalls reading.
-            .ObserveOn(_delivery);
+            });
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
     {

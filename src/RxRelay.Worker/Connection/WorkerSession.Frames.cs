@@ -8,8 +8,8 @@ namespace RxRelay.Worker.Connection;
 /// <summary>What the session does with each inbound frame.</summary>
 internal sealed partial class WorkerSession
 {
-    // Runs on the link's delivery scheduler, never on the transport's receive loop. Nothing here blocks:
-    // the relay starts work in the background and every reply goes through the ordered outbound queue.
+    // Runs on the transport's receive loop, so nothing here blocks: the relay starts a request's backend
+    // call up to its first await and returns, and every reply goes through the ordered outbound queue.
     private void Handle(LinkEvent linkEvent)
     {
         switch (linkEvent)

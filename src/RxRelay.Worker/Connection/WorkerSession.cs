@@ -65,10 +65,12 @@ internal sealed partial class WorkerSession : IDisposable
     // The relay publishes its count under its own lock, from whichever thread finished a request, while
     // Handle runs inside the idle operator's gate and calls into that relay (its lock). Delivering the
     // count synchronously would take the two locks in opposite orders and freeze the worker; ObserveOn
-    // makes the publisher only enqueue. A new session's relay is idle: saying so up front keeps the idle
-    // timer armed from the connect itself, not from the hop of the relay's first count.
+    // makes the publisher only enqueue. Only changes between busy and idle are handed over: under load
+    // the count moves with every request but the signal does not, so no thread is woken for it. A new
+    // session's relay is idle: saying so up front keeps the idle timer armed from the connect itself,
+    // not from the hop of the relay's first count.
     private IObservable<bool> Busy()
-        => _relay.InFlightChanges.Select(count => count > 0).ObserveOn(_scheduler).StartWith(false);
+        => _relay.InFlightChanges.Select(count => count > 0).DistinctUntilChanged().ObserveOn(_scheduler).StartWith(false);
 
     private void Register()
     {

@@ -9,13 +9,17 @@ internal sealed partial class BackendRelaySession
     public void RefreshModels(ModelsRefresh refresh)
     {
         ArgumentNullException.ThrowIfNull(refresh);
+        Task<Task>? work = null;
         lock (_gate)
         {
             if (!_disposed)
             {
-                Track(RefreshModelsAsync);
+                work = Track(RefreshModelsAsync);
             }
         }
+
+        // On the pool: the catalog query must not hold up the socket's receive loop.
+        work?.Start(TaskScheduler.Default);
     }
 
     /// <summary>Queries the backend and sends <c>models_update</c>; a failure keeps the current list. Never throws.</summary>

@@ -51,6 +51,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
     {
         ArgumentNullException.ThrowIfNull(request);
         _logger.RequestStarted(request.RequestId, request.EndpointPath, request.IsStreaming, request.Body);
+        Task<Task>? work = null;
         lock (_gate)
         {
             if (_disposed)
@@ -61,22 +62,26 @@ internal sealed partial class BackendRelaySession : IRelaySession
             var rejection = Admit(request);
             if (rejection is not null)
             {
-                Track(() => SendCompletionAsync(rejection));
-                return;
+                work = Track(() => SendCompletionAsync(rejection));
             }
-
-            if (_inFlight.ContainsKey(request.RequestId))
+            else if (_inFlight.ContainsKey(request.RequestId))
             {
                 // Any answer would complete the request already running under this id at the proxy.
                 _logger.DuplicateRequest(request.RequestId);
                 return;
             }
-
-            var relayed = new RelayedRequest(request, _sessionCancellation.Token);
-            _inFlight.Add(relayed.Id, relayed);
-            PublishInFlight();
-            Track(() => RunAsync(relayed));
+            else
+            {
+                var relayed = new RelayedRequest(request, _sessionCancellation.Token);
+                _inFlight.Add(relayed.Id, relayed);
+                PublishInFlight();
+                work = Track(() => RunAsync(relayed));
+            }
         }
+
+        // On the caller's thread, outside the lock, up to the backend call's first await: the request
+        // is on its way to the backend before this returns, with no hand-off to the thread pool.
+        work.RunSynchronously(TaskScheduler.Default);
     }
 
     public void Cancel(CancelRequest cancel)
@@ -120,11 +125,16 @@ internal sealed partial class BackendRelaySession : IRelaySession
         return null;
     }
 
-    /// <summary>Runs <paramref name="work"/> on the pool and remembers it until done, so disposal can await it. Under the lock.</summary>
-    private void Track(Func<Task> work)
+    /// <summary>
+    /// Remembers <paramref name="work"/> until done, so disposal can await it, and returns it unstarted:
+    /// the caller starts it once outside the lock (a request's work can finish synchronously, and its
+    /// end takes the lock). Under the lock.
+    /// </summary>
+    private Task<Task> Track(Func<Task> work)
     {
         var id = ++_nextWorkId;
-        var task = Task.Run(work);
+        var start = new Task<Task>(work);
+        var task = start.Unwrap();
         _work.Add(id, task);
         _ = task.ContinueWith(
             (_, state) => ((BackendRelaySession)state!).Untrack(id),
@@ -132,6 +142,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+        return start;
     }
 
     private void Untrack(long id)

@@ -25,7 +25,7 @@ internal sealed class WorkerUnderTest : IDisposable
             new ReconnectPolicyOptions { InitialBackoff = initialBackoff ?? TimeSpan.FromSeconds(1), LongSessionThreshold = Options.IdleTimeout },
             () => 0);
         Connection = new RxRelay.Worker.Connection.WorkerConnection(
-            Options, new FixedModels(Options.Models), new WebsocketProxyLinkFactory(Options, scheduler), Relays, policy, scheduler, NullLogger<RxRelay.Worker.Connection.WorkerConnection>.Instance);
+            Options, new FixedModels(Options.Models), new WebsocketProxyLinkFactory(Options), Relays, policy, scheduler, NullLogger<RxRelay.Worker.Connection.WorkerConnection>.Instance);
         _running = Connection.Run().Subscribe(_ => { }, _ => { });
     }
 
