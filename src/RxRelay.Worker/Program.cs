@@ -5,6 +5,9 @@ using RxRelay.Worker.Hosting;
 using Serilog;
 using Serilog.Events;
 
+// Before anything touches a socket: see SocketCompletions.
+SocketCompletions.PreferInline(Environment.GetEnvironmentVariable, Environment.SetEnvironmentVariable);
+
 var loaded = WorkerOptionsLoader.Load(args, Environment.GetEnvironmentVariable);
 if (loaded.HelpText is not null)
 {
