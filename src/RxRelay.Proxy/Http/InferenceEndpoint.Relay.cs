@@ -65,7 +65,9 @@ internal sealed partial class InferenceEndpoint
 
     /// <summary>
     /// Streams chunks verbatim until the completion (body ends) or a failure (SSE error event, then end).
-    /// The request timeout no longer applies. A write that blocks longer than the stall timeout means the
+    /// Chunks already waiting are written together and flushed once (at most <see cref="MaxUnflushedBytes"/>
+    /// at a time); a chunk that arrives alone is flushed alone, so batching never delays anything.
+    /// The request timeout no longer applies. A flush that blocks longer than the stall timeout means the
     /// client stopped reading: the connection is cut and the request cancelled, so nothing piles up.
     /// </summary>
     private async Task StreamAsync(HttpContext context, RequestHandle handle, RequestEvent.Chunk first)
@@ -79,12 +81,28 @@ internal sealed partial class InferenceEndpoint
         {
             while (next is not null)
             {
-                if (!await WriteEventAsync(context, next, stall, writeToken.Token))
+                var more = true;
+                long unflushed = 0;
+                while (next is not null && more)
+                {
+                    (more, var written) = WriteEvent(context, next);
+                    unflushed += written;
+                    next = more && unflushed < MaxUnflushedBytes && handle.Events.TryRead(out var waiting) ? waiting : null;
+                }
+
+                if (unflushed > 0)
+                {
+                    stall.CancelAfter(options.ClientStallTimeout);
+                    await SseResponseWriter.FlushAsync(context, writeToken.Token);
+                    stall.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+
+                if (!more)
                 {
                     return;
                 }
 
-                next = await handle.Events.WaitToReadAsync(aborted) && handle.Events.TryRead(out var e) ? e : null;
+                next ??= await handle.Events.WaitToReadAsync(aborted) && handle.Events.TryRead(out var e) ? e : null;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -96,8 +114,11 @@ internal sealed partial class InferenceEndpoint
         }
     }
 
-    /// <summary>Writes one event; false when the stream is over.</summary>
-    private async Task<bool> WriteEventAsync(HttpContext context, RequestEvent next, CancellationTokenSource stall, CancellationToken token)
+    /// <summary>Bytes written between two flushes of a stream, at most (plus one chunk).</summary>
+    private const long MaxUnflushedBytes = 64 * 1024;
+
+    /// <summary>Buffers one event; More is false when the stream is over.</summary>
+    private static (bool More, long Written) WriteEvent(HttpContext context, RequestEvent next)
     {
         var (text, more) = next switch
         {
@@ -105,14 +126,7 @@ internal sealed partial class InferenceEndpoint
             RequestEvent.Failed failed => (failed.Failure.SseErrorEvent, false),
             _ => (null, false), // completion: its body is not written for a started stream (upstream rule)
         };
-        if (text is not null)
-        {
-            stall.CancelAfter(options.ClientStallTimeout);
-            await SseResponseWriter.WriteAsync(context, text, token);
-            stall.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
-
-        return more;
+        return (more, text is null ? 0 : SseResponseWriter.Write(context, text));
     }
 
     private Task<bool> CancelAsync(RequestHandle handle, CancelReason reason)

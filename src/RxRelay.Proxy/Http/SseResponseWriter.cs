@@ -6,7 +6,8 @@ namespace RxRelay.Proxy.Http;
 /// <summary>
 /// The streaming response (reference 4.7): started at the first chunk with 200, <c>text/event-stream</c>,
 /// <c>no-cache</c> and <c>x-accel-buffering: no</c> (so nginx-style proxies do not buffer the stream);
-/// each chunk written verbatim and flushed.
+/// chunks written verbatim, straight into Kestrel's output pipe as UTF-8, and flushed once per batch of
+/// chunks that were already waiting (one socket write for them, not one each).
 /// </summary>
 internal static class SseResponseWriter
 {
@@ -20,10 +21,14 @@ internal static class SseResponseWriter
         response.Headers["x-accel-buffering"] = "no";
     }
 
-    /// <summary>Writes one chunk and flushes it; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires first.</summary>
-    public static async Task WriteAsync(HttpContext context, string text, CancellationToken cancellationToken)
+    /// <summary>Buffers one chunk in the response pipe without sending it; returns the bytes buffered.</summary>
+    public static long Write(HttpContext context, string text)
+        => Encoding.UTF8.GetBytes(text.AsSpan(), context.Response.BodyWriter);
+
+    /// <summary>Sends what was buffered; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires first.</summary>
+    public static async Task FlushAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await context.Response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+        var result = await context.Response.BodyWriter.FlushAsync(cancellationToken);
         if (result.IsCanceled)
         {
             throw new OperationCanceledException(cancellationToken);
