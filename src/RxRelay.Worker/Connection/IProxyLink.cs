@@ -18,6 +18,21 @@ internal interface IProxyLink : IDisposable
     /// <summary>Writes one text frame; completes when the socket has taken it; throws when the link is not open.</summary>
     ValueTask SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when <see cref="SendManyAsync"/> sends a batch as one transport write; the outbound writer
+    /// then lets frames gather for a moment before each write. False by default.
+    /// </summary>
+    bool CoalescesWrites => false;
+
+    /// <summary>Writes several text frames in order; by default one <see cref="SendAsync"/> after another.</summary>
+    async ValueTask SendManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    {
+        foreach (var frame in frames)
+        {
+            await SendAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Performs the close handshake with <paramref name="status"/>.</summary>
     Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken);
 }

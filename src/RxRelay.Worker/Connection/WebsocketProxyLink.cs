@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Reactive;
 using System.Reactive.Disposables;
@@ -16,6 +17,8 @@ internal sealed class WebsocketProxyLink : IProxyLink
     private readonly WebsocketClient _client;
     private IObserver<LinkEvent>? _events;
     private WebSocket? _socket;
+    private CorkedStream? _stream;
+    private HttpMessageInvoker? _invoker;
     private volatile bool _closing;
 
     public WebsocketProxyLink(Uri url, string workerSecret)
@@ -56,6 +59,26 @@ internal sealed class WebsocketProxyLink : IProxyLink
         await socket.SendAsync(utf8Json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
     }
 
+    public bool CoalescesWrites => true;
+
+    // The frames go into the connection stream corked, then out as one write (one system call, one
+    // wake-up of the proxy's reader) instead of one each.
+    public async ValueTask SendManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    {
+        var socket = Volatile.Read(ref _socket) ?? throw new WebSocketException(WebSocketError.InvalidState);
+        var stream = Volatile.Read(ref _stream)!;
+        stream.Cork();
+        try
+        {
+            foreach (var frame in frames)
+                await socket.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stream.UncorkAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     // Not the library's Stop: it silently does nothing until the library has marked itself running, which
     // happens a moment after our connect callback (and so after Opened). Closing our own socket is exact;
     // the library's receive loop then sees the close reply and reports the end.
@@ -66,16 +89,23 @@ internal sealed class WebsocketProxyLink : IProxyLink
         await socket.CloseAsync(status, description, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _invoker?.Dispose();
+    }
 
     // Runs inside the library's connect: Opened is therefore emitted before its receive loop starts,
     // so no frame (not even an immediate 1008 close) can overtake it.
     private async Task<WebSocket> ConnectAsync(Uri uri, string workerSecret, CancellationToken cancellationToken)
     {
         var socket = LinkTuning.CreateSocket(workerSecret);
+        // Our own handler only to own the connection's stream (for corking, see CorkedStream); proxy,
+        // TLS and keep-alive behave exactly as with ClientWebSocket's built-in handler.
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectStreamAsync, UseCookies = false });
         try
         {
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, _invoker, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -86,6 +116,24 @@ internal sealed class WebsocketProxyLink : IProxyLink
         Volatile.Write(ref _socket, socket);
         _events?.OnNext(new LinkEvent.Opened());
         return socket;
+    }
+
+    private async ValueTask<Stream> ConnectStreamAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var stream = new CorkedStream(new NetworkStream(socket, ownsSocket: true));
+        Volatile.Write(ref _stream, stream);
+        return stream;
     }
 
     private static LinkEvent.Message ToEvent(ResponseMessage message)

@@ -36,6 +36,7 @@ internal sealed partial class WorkerSession : IDisposable
         _url = ProxyUrl.ForWorker(options.ProxyUrl, options.Provider);
         _link = links.Create();
         _relay = relays.Create(_outbound);
+        _outbound.ShouldGather = () => _relay.InFlight > 1;
     }
 
     /// <summary>Runs the session once: one outcome, then completion. A failed connect is a failure of duration zero.</summary>
