@@ -50,7 +50,6 @@ internal sealed partial class BackendRelaySession : IRelaySession
     public void Start(WorkerRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        _logger.RequestStarted(request.RequestId, request.EndpointPath, request.IsStreaming, request.Body);
         Task<Task>? work = null;
         lock (_gate)
         {
@@ -72,6 +71,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
             }
             else
             {
+                _logger.RequestStarted(request.RequestId, request.EndpointPath, request.IsStreaming, request.Body);
                 var relayed = new RelayedRequest(request, _sessionCancellation.Token);
                 _inFlight.Add(relayed.Id, relayed);
                 PublishInFlight();

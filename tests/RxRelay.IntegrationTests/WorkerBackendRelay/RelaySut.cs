@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Configuration;
@@ -37,13 +38,14 @@ internal sealed class RelaySut : IAsyncDisposable
         uint maxConcurrency = 8,
         TimeProvider? timeProvider = null,
         RecordingOutbound? outbound = null,
-        WorkerOptions? options = null)
+        WorkerOptions? options = null,
+        ILoggerFactory? loggerFactory = null)
     {
         options ??= Options(backendUrl, maxConcurrency);
         timeProvider ??= TimeProvider.System;
         var backend = new BackendHttp(options);
         var catalog = new ModelCatalog(options, backend, timeProvider, NullLogger<ModelCatalog>.Instance);
-        var factory = new BackendRelaySessionFactory(options, backend, catalog, NullLoggerFactory.Instance, timeProvider);
+        var factory = new BackendRelaySessionFactory(options, backend, catalog, loggerFactory ?? NullLoggerFactory.Instance, timeProvider);
         outbound ??= new RecordingOutbound();
         return new RelaySut(factory.Create(outbound), outbound, backend, catalog);
     }
