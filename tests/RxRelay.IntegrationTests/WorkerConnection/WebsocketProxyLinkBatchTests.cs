@@ -1,4 +1,5 @@
 using System.Text;
+using RxRelay.IntegrationTests.FakeProxies;
 using RxRelay.Worker.Connection;
 
 namespace RxRelay.IntegrationTests.WorkerConnection;
@@ -11,7 +12,7 @@ public sealed class WebsocketProxyLinkBatchTests
     [Fact]
     public async Task SendMany_EveryFrameArrivesAsItsOwnMessage_InOrder_AndSingleSendsStillWork()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         using var link = new WebsocketProxyLink(new Uri(ProxyUrl.ForWorker(proxy.BaseUrl, "openai")), "top-secret");
         var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var events = link.Open().Subscribe(e =>

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using RxRelay.IntegrationTests.FakeProxies;
 
 namespace RxRelay.IntegrationTests.WorkerConnection;
 
@@ -9,7 +10,7 @@ public sealed class WorkerConnectionReconnectTests
     [Fact]
     public async Task Worker_SilentProxy_ReconnectsAfterTheIdleTimeout()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         using var worker = new WorkerUnderTest(proxy.BaseUrl, idleTimeout: TimeSpan.FromSeconds(0.5), initialBackoff: TimeSpan.FromMilliseconds(100));
         var first = await proxy.NextConnectionAsync(Patience);
 

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using RxRelay.IntegrationTests.FakeProxies;
 
 namespace RxRelay.IntegrationTests.WorkerConnection;
 
@@ -9,7 +10,7 @@ public sealed class WorkerConnectionWireTests
     [Fact]
     public async Task Worker_Connects_SendsExactRegisterFrameFirst()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         using var worker = new WorkerUnderTest(proxy.BaseUrl);
 
         var connection = await proxy.NextConnectionAsync(Patience);
@@ -20,7 +21,7 @@ public sealed class WorkerConnectionWireTests
     [Fact]
     public async Task Worker_Connects_SendsSecretOnlyInTheHeader()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         using var worker = new WorkerUnderTest(proxy.BaseUrl + "//");
 
         var connection = await proxy.NextConnectionAsync(Patience);
@@ -34,7 +35,7 @@ public sealed class WorkerConnectionWireTests
     [Fact]
     public async Task Worker_Ping_AnswersExactPong()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         using var worker = new WorkerUnderTest(proxy.BaseUrl);
         var connection = await proxy.NextConnectionAsync(Patience);
         await connection.NextTextAsync(Patience);
@@ -47,7 +48,7 @@ public sealed class WorkerConnectionWireTests
     [Fact]
     public async Task Worker_RequestFrame_GoesToTheRelayAndTheSessionGoesOn()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         using var worker = new WorkerUnderTest(proxy.BaseUrl);
         var connection = await proxy.NextConnectionAsync(Patience);
         await connection.NextTextAsync(Patience);
@@ -65,7 +66,7 @@ public sealed class WorkerConnectionWireTests
     [Fact]
     public async Task Worker_Disposed_DropsTheSocket()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         var worker = new WorkerUnderTest(proxy.BaseUrl);
         var connection = await proxy.NextConnectionAsync(Patience);
         await connection.NextTextAsync(Patience);

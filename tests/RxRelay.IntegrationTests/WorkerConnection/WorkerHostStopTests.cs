@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RxRelay.IntegrationTests.FakeProxies;
 using RxRelay.Worker.Hosting;
 using RxRelay.Worker.Relay;
 
@@ -14,7 +15,7 @@ public sealed class WorkerHostStopTests
     [Fact]
     public async Task HostStop_Connected_AnnouncesNoModelsThenClosesWith1000()
     {
-        await using var proxy = await FakeProxy.StartAsync(_ => Task.CompletedTask);
+        await using var proxy = await FakeProxy.StartAsync();
         var relays = new IntegrationRelayFactory();
         using var host = CreateHost(proxy.BaseUrl, relays);
         await host.StartAsync();

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using RxRelay.EchoBackend;
+using RxRelay.IntegrationTests.FakeProxies;
 
 namespace RxRelay.IntegrationTests.WorkerRelay;
 
@@ -18,7 +19,7 @@ internal static class Replies
     /// Reads frames up to <paramref name="id"/>'s completion; every frame must belong to <paramref name="id"/>
     /// and every chunk frame must be exactly the wire form of its text.
     /// </summary>
-    public static async Task<StreamedReply> ReadStreamAsync(RelaySocket socket, string id)
+    public static async Task<StreamedReply> ReadStreamAsync(ProxyConnection socket, string id)
     {
         var chunks = new List<string>();
         while (true)

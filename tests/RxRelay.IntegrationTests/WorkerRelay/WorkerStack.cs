@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RxRelay.EchoBackend;
+using RxRelay.IntegrationTests.FakeProxies;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Hosting;
 
@@ -23,7 +24,7 @@ internal sealed class WorkerStack : IAsyncDisposable
     private readonly IAsyncDisposable _backend;
     private bool _stopped;
 
-    private WorkerStack(RelayProxy proxy, IHost host, IAsyncDisposable backend, WorkerOptions options, ConcurrentQueue<string> logs)
+    private WorkerStack(FakeProxy proxy, IHost host, IAsyncDisposable backend, WorkerOptions options, ConcurrentQueue<string> logs)
     {
         Logs = logs;
         Proxy = proxy;
@@ -32,7 +33,7 @@ internal sealed class WorkerStack : IAsyncDisposable
         Options = options;
     }
 
-    public RelayProxy Proxy { get; }
+    public FakeProxy Proxy { get; }
 
     /// <summary>The scripted backend, when the stack was started with one.</summary>
     public ScriptedBackend Backend { get; private set; } = null!;
@@ -42,7 +43,7 @@ internal sealed class WorkerStack : IAsyncDisposable
     public WorkerOptions Options { get; }
 
     /// <summary>The worker's first connection to the proxy.</summary>
-    public RelaySocket Socket { get; private set; } = null!;
+    public ProxyConnection Socket { get; private set; } = null!;
 
     /// <summary>The first frame the worker sent on <see cref="Socket"/>.</summary>
     public string RegisterFrame { get; private set; } = "";
@@ -75,7 +76,7 @@ internal sealed class WorkerStack : IAsyncDisposable
 
     private static async Task<WorkerStack> StartAsync(string backendUrl, IAsyncDisposable backend, Func<WorkerOptions, WorkerOptions>? configure)
     {
-        var proxy = await RelayProxy.StartAsync();
+        var proxy = await FakeProxy.StartAsync();
         var options = new WorkerOptions
         {
             ProxyUrl = proxy.BaseUrl,

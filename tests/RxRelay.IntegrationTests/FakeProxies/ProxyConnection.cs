@@ -4,10 +4,13 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 
-namespace RxRelay.IntegrationTests.WorkerRelay;
+namespace RxRelay.IntegrationTests.FakeProxies;
 
-/// <summary>The proxy's side of one worker socket: every text frame the worker sent, and ways to answer or drop it.</summary>
-internal sealed class RelaySocket
+/// <summary>
+/// The proxy's side of one worker socket: how the worker connected, every text frame it sent,
+/// and ways to answer, close or drop it.
+/// </summary>
+internal sealed class ProxyConnection
 {
     private readonly HttpContext _context;
     private readonly WebSocket _socket;
@@ -15,17 +18,27 @@ internal sealed class RelaySocket
     private readonly Channel<string> _frames = Channel.CreateUnbounded<string>();
     private volatile TaskCompletionSource? _paused;
 
-    public RelaySocket(HttpContext context, WebSocket socket, Stopwatch clock)
+    public ProxyConnection(HttpContext context, WebSocket socket, Stopwatch clock)
     {
         _context = context;
         _socket = socket;
         _clock = clock;
         AcceptedAt = clock.Elapsed;
+        Path = context.Request.Path.Value ?? "";
+        QueryString = context.Request.QueryString.Value ?? "";
+        Secret = context.Request.Headers["x-worker-secret"].ToString();
         Completion = ReadAllAsync();
     }
 
-    /// <summary>When the proxy accepted the socket, on <see cref="RelayProxy.Clock"/>.</summary>
+    /// <summary>When the proxy accepted the socket, on <see cref="FakeProxy.Clock"/>.</summary>
     public TimeSpan AcceptedAt { get; }
+
+    public string Path { get; }
+
+    public string QueryString { get; }
+
+    /// <summary>The worker's <c>x-worker-secret</c> header.</summary>
+    public string Secret { get; }
 
     /// <summary>Completes when the worker's side is gone: closed (see <see cref="CloseStatus"/>) or dropped.</summary>
     public Task Completion { get; }
@@ -57,7 +70,7 @@ internal sealed class RelaySocket
     public Task SendTextAsync(string json)
         => _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    /// <summary>Sends a close frame; returns the time it was sent on the proxy clock.</summary>
+    /// <summary>Sends a close frame; returns the time it was sent on <see cref="FakeProxy.Clock"/>.</summary>
     public async Task<TimeSpan> CloseAsync(WebSocketCloseStatus status, string reason)
     {
         await _socket.CloseOutputAsync(status, reason, CancellationToken.None);

@@ -8,27 +8,27 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace RxRelay.IntegrationTests.WorkerRelay;
+namespace RxRelay.IntegrationTests.FakeProxies;
 
 /// <summary>
-/// A scripted proxy on real Kestrel (loopback, port 0), adapted from <c>WorkerConnection/FakeProxy</c>:
-/// it also counts connections, stamps them on one clock the test can read, and can drop a socket
-/// without a close handshake.
+/// A scripted proxy on real Kestrel (loopback, port 0): every worker connection to
+/// <c>/v1/worker/connect</c> is accepted, counted, stamped on <see cref="Clock"/>, queued for the test,
+/// and handed to the test's script (if any).
 /// </summary>
-internal sealed class RelayProxy : IAsyncDisposable
+internal sealed class FakeProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly Channel<RelaySocket> _connections = Channel.CreateUnbounded<RelaySocket>();
+    private readonly Channel<ProxyConnection> _connections = Channel.CreateUnbounded<ProxyConnection>();
     private int _connectionCount;
 
-    private RelayProxy()
+    private FakeProxy(Func<ProxyConnection, Task> script)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.UseWebSockets();
-        _app.Map("/v1/worker/connect", AcceptAsync);
+        _app.Map("/v1/worker/connect", context => AcceptAsync(context, script));
     }
 
     /// <summary>The proxy's clock: connection and close times are read from it.</summary>
@@ -39,9 +39,13 @@ internal sealed class RelayProxy : IAsyncDisposable
     /// <summary>Worker connections accepted so far.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
-    public static async Task<RelayProxy> StartAsync()
+    /// <summary>A proxy that accepts connections and leaves them to the test.</summary>
+    public static Task<FakeProxy> StartAsync() => StartAsync(static _ => Task.CompletedTask);
+
+    /// <summary>A proxy that runs <paramref name="script"/> on every connection it accepts.</summary>
+    public static async Task<FakeProxy> StartAsync(Func<ProxyConnection, Task> script)
     {
-        var proxy = new RelayProxy();
+        var proxy = new FakeProxy(script);
         await proxy._app.StartAsync();
         var addresses = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         proxy.BaseUrl = addresses.Addresses.Single();
@@ -49,11 +53,13 @@ internal sealed class RelayProxy : IAsyncDisposable
     }
 
     /// <summary>The next worker connection, waiting at most <paramref name="timeout"/>.</summary>
-    public async Task<RelaySocket> NextConnectionAsync(TimeSpan timeout)
+    public async Task<ProxyConnection> NextConnectionAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         return await _connections.Reader.ReadAsync(cancellation.Token);
     }
+
+    public bool TryTakeConnection(out ProxyConnection? connection) => _connections.Reader.TryRead(out connection);
 
     public async ValueTask DisposeAsync()
     {
@@ -62,7 +68,7 @@ internal sealed class RelayProxy : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task AcceptAsync(HttpContext context)
+    private async Task AcceptAsync(HttpContext context, Func<ProxyConnection, Task> script)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -71,9 +77,10 @@ internal sealed class RelayProxy : IAsyncDisposable
         }
 
         var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new RelaySocket(context, socket, Clock);
+        var connection = new ProxyConnection(context, socket, Clock);
         Interlocked.Increment(ref _connectionCount);
         _connections.Writer.TryWrite(connection);
+        await script(connection);
         await connection.Completion;
     }
 }
