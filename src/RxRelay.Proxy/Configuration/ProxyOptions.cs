@@ -57,4 +57,30 @@ public sealed record ProxyOptions
 
     /// <summary>Longest a single write to a streaming client may block before the connection is cut.</summary>
     public TimeSpan ClientStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// What is wrong with the durations, one line each (empty when nothing): each must lie in
+    /// 0..<see cref="OptionValues.MaxSeconds"/> seconds, as the parser enforces for flags, so options
+    /// built in code cannot reach .NET's timer limits either (a longer timer throws on first use).
+    /// </summary>
+    public IReadOnlyList<string> DurationErrors()
+    {
+        var errors = new List<string>();
+        Check(nameof(QueueTimeout), QueueTimeout);
+        Check(nameof(RequestTimeout), RequestTimeout);
+        Check(nameof(HeartbeatInterval), HeartbeatInterval);
+        Check(nameof(HeartbeatTimeout), HeartbeatTimeout);
+        Check(nameof(ShutdownTimeout), ShutdownTimeout);
+        Check(nameof(RegistrationTimeout), RegistrationTimeout);
+        Check(nameof(ClientStallTimeout), ClientStallTimeout);
+        return errors;
+
+        void Check(string name, TimeSpan value)
+        {
+            if (value < TimeSpan.Zero || value > TimeSpan.FromSeconds(OptionValues.MaxSeconds))
+            {
+                errors.Add($"{name} is {value.TotalSeconds} s; it must be between 0 and {OptionValues.MaxSeconds} s");
+            }
+        }
+    }
 }

@@ -28,6 +28,11 @@ public static class ProxyApp
     public static WebApplication Build(ProxyOptions options, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.DurationErrors() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        }
+
         time ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
