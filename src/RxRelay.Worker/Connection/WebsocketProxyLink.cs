@@ -19,6 +19,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
     private WebSocket? _socket;
     private CorkedStream? _stream;
     private HttpMessageInvoker? _invoker;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _closing;
 
     public WebsocketProxyLink(Uri url, string workerSecret)
@@ -46,7 +47,17 @@ internal sealed class WebsocketProxyLink : IProxyLink
                 var subscriptions = new CompositeDisposable(
                     _client.MessageReceived.Subscribe(message => events.OnNext(ToEvent(message))),
                     _client.DisconnectionHappened.Take(1).Subscribe(info => End(events, info)));
-                await _client.StartOrFail().ConfigureAwait(false);
+                try
+                {
+                    await _client.StartOrFail().ConfigureAwait(false);
+                    _started.TrySetResult();
+                }
+                catch (Exception error)
+                {
+                    FailStart(error);
+                    throw;
+                }
+
                 return subscriptions;
             });
 
@@ -82,11 +93,21 @@ internal sealed class WebsocketProxyLink : IProxyLink
     // Not the library's Stop: it silently does nothing until the library has marked itself running, which
     // happens a moment after our connect callback (and so after Opened). Closing our own socket is exact;
     // the library's receive loop then sees the close reply and reports the end.
+    // A close asked for the moment the link opened (a stop that came while connecting) waits until the
+    // library's receive loop runs, so the close reply is read by that loop and never by a second reader.
     public async Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
     {
+        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var socket = Volatile.Read(ref _socket) ?? throw new WebSocketException(WebSocketError.InvalidState);
         _closing = true;
         await socket.CloseAsync(status, description, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Observed at once: a link that never opened is usually never closed, and nobody else reads it.
+    private void FailStart(Exception error)
+    {
+        _started.TrySetException(error);
+        _ = _started.Task.Exception;
     }
 
     public void Dispose()

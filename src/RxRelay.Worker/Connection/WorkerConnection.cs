@@ -23,11 +23,11 @@ internal sealed partial class WorkerConnection(
     ILogger<WorkerConnection> logger)
 {
     private WorkerSession? _current;
-    private volatile bool _stopping;
+    private int _stopping;
 
     /// <summary>Every reconnect decision, after it is logged; completes only after <see cref="StopAsync"/>.</summary>
     public IObservable<ReconnectDecision> Run()
-        => Observable.Defer(() => _stopping ? NoMoreSessions : OneSession())
+        => Observable.Defer(() => Stopping ? NoMoreSessions : OneSession())
             .RepeatWithPolicy(policy, scheduler)
             .Do(LogDecision);
 
@@ -36,11 +36,16 @@ internal sealed partial class WorkerConnection(
     private IObservable<SessionOutcome> OneSession()
         => Observable.Using(CreateSession, session => session.Run().Select(MarkStopped));
 
-    /// <summary>Drains and closes the current session (if connected); the loop then completes instead of reconnecting.</summary>
+    /// <summary>
+    /// Drains and closes the current session (if connected; one still connecting closes with 1000 as soon
+    /// as it opens, without registering); the loop then completes instead of reconnecting.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
-        var session = Volatile.Read(ref _current);
+        // Full fences on both sides (here and in CreateSession): either this sees the session being
+        // created, or CreateSession sees the stop; a session can never start serving unnoticed.
+        Interlocked.Exchange(ref _stopping, 1);
+        var session = Interlocked.CompareExchange(ref _current, null, null);
         if (session is null)
             return;
 
@@ -58,13 +63,17 @@ internal sealed partial class WorkerConnection(
     private WorkerSession CreateSession()
     {
         var session = new WorkerSession(options, models, links, relays, scheduler, logger);
-        Volatile.Write(ref _current, session);
+        Interlocked.Exchange(ref _current, session);
+        if (Stopping)
+            session.StopBeforeServing();
         return session;
     }
 
     // Once a stop was asked for, however the session ended, the loop must not reconnect.
     private SessionOutcome MarkStopped(SessionOutcome outcome)
-        => _stopping ? SessionOutcome.Stopped(outcome.Duration) : outcome;
+        => Stopping ? SessionOutcome.Stopped(outcome.Duration) : outcome;
+
+    private bool Stopping => Volatile.Read(ref _stopping) != 0;
 
     private void LogDecision(ReconnectDecision decision)
     {

@@ -10,12 +10,16 @@ internal sealed partial class WorkerSession
     /// <summary>
     /// Host stop (SIGTERM / Ctrl-C): take no more work, tell the proxy we serve nothing, let in-flight
     /// requests finish within <paramref name="drainTimeout"/>, then close with 1000.
-    /// A session that never connected has nothing to drain.
+    /// A session still connecting has nothing to drain: it will close with 1000 the moment it opens
+    /// (without registering), and this waits for that end.
     /// </summary>
     public async Task ShutdownAsync(TimeSpan drainTimeout, CancellationToken cancellationToken)
     {
-        if (!_opened)
+        if (StopBeforeServing() || Volatile.Read(ref _phase) != Serving)
+        {
+            await _ended.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
+        }
 
         _logger.ShuttingDown(_relay.InFlight, drainTimeout.TotalSeconds);
         _relay.BeginDraining();
@@ -24,9 +28,14 @@ internal sealed partial class WorkerSession
         await _link.CloseAsync(WebSocketCloseStatus.NormalClosure, "worker shutting down", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Asks a session that is still connecting to close as soon as it opens; false once it serves.</summary>
+    public bool StopBeforeServing()
+        => Interlocked.CompareExchange(ref _phase, StopRequested, Connecting) == Connecting;
+
     /// <summary>Ends everything the session owns: queued frames are cancelled, backend calls aborted, the socket dropped.</summary>
     public void Dispose()
     {
+        _ended.TrySetResult();
         _outbound.Dispose();
         _ = DisposeRelayAsync();
         _link.Dispose();

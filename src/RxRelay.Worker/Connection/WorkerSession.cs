@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,14 @@ internal sealed partial class WorkerSession : IDisposable
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly string _url;
-    private volatile bool _opened;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Connecting → Serving when the link opens; Connecting → StopRequested when a stop comes first, and
+    // then the session closes with 1000 the moment it opens instead of registering.
+    private int _phase = Connecting;
+    private const int Connecting = 0;
+    private const int Serving = 1;
+    private const int StopRequested = 2;
     private volatile bool _gracefulShutdownReceived;
 
     public WorkerSession(WorkerOptions options, IAdvertisedModels models, IProxyLinkFactory links, IRelaySessionFactory relays, IScheduler scheduler, ILogger logger)
@@ -75,9 +83,28 @@ internal sealed partial class WorkerSession : IDisposable
 
     private void Register()
     {
-        _opened = true;
+        if (Interlocked.CompareExchange(ref _phase, Serving, Connecting) != Connecting)
+        {
+            // The host is stopping: never take work on this connection, say goodbye properly.
+            _ = CloseUnregisteredAsync();
+            return;
+        }
+
         _outbound.Post(new Register(_options.WorkerName, _models.Current, _options.MaxConcurrency, ProtocolVersion.Current, 0));
         _logger.Connected(_url);
+    }
+
+    private async Task CloseUnregisteredAsync()
+    {
+        try
+        {
+            await _link.CloseAsync(WebSocketCloseStatus.NormalClosure, "worker shutting down", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            // The session ends either way (the link reports the loss); nothing was registered.
+            _logger.StopInterrupted(error);
+        }
     }
 
     private SessionOutcome Classify(Exception? error, TimeSpan duration)

@@ -14,9 +14,9 @@ internal sealed class ConnectionHarness
 
     private IDisposable? _subscription;
 
-    public ConnectionHarness(int connectFailures = 0)
+    public ConnectionHarness(int connectFailures = 0, double openDelaySeconds = 0)
     {
-        Links = new FakeProxyLinkFactory(Scheduler, connectFailures);
+        Links = new FakeProxyLinkFactory(Scheduler, connectFailures, TimeSpan.FromSeconds(openDelaySeconds));
         Connection = new WorkerConnection(Options, new FixedModels(Options.Models), Links, Relays, new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), Scheduler, Logger);
         Decisions = Scheduler.CreateObserver<ReconnectDecision>();
     }

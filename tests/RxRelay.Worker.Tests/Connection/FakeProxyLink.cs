@@ -8,7 +8,7 @@ using RxRelay.Worker.Connection;
 namespace RxRelay.Worker.Tests.Connection;
 
 /// <summary>A scripted proxy link in virtual time: the test plays the proxy's frames; sends and closes are recorded.</summary>
-internal sealed class FakeProxyLink(TestScheduler scheduler, Exception? connectFailure = null) : IProxyLink
+internal sealed class FakeProxyLink(TestScheduler scheduler, Exception? connectFailure = null, TimeSpan openDelay = default) : IProxyLink
 {
     private readonly Subject<LinkEvent> _events = new();
 
@@ -23,9 +23,9 @@ internal sealed class FakeProxyLink(TestScheduler scheduler, Exception? connectF
     public Exception? SendFailure { get; set; }
 
     public IObservable<LinkEvent> Open()
-        => connectFailure is null
-            ? _events.StartWith(new LinkEvent.Opened())
-            : Observable.Throw<LinkEvent>(connectFailure);
+        => connectFailure is not null ? Observable.Throw<LinkEvent>(connectFailure)
+            : openDelay == default ? _events.StartWith(new LinkEvent.Opened())
+            : Observable.Timer(openDelay, scheduler).SelectMany(_ => _events.StartWith(new LinkEvent.Opened()));
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken)
     {
@@ -58,14 +58,14 @@ internal sealed class FakeProxyLink(TestScheduler scheduler, Exception? connectF
 }
 
 /// <summary>Hands out a new <see cref="FakeProxyLink"/> per session; the first <c>failures</c> links fail to connect.</summary>
-internal sealed class FakeProxyLinkFactory(TestScheduler scheduler, int failures = 0) : IProxyLinkFactory
+internal sealed class FakeProxyLinkFactory(TestScheduler scheduler, int failures = 0, TimeSpan openDelay = default) : IProxyLinkFactory
 {
     public List<FakeProxyLink> Links { get; } = [];
 
     public IProxyLink Create()
     {
         var failure = Links.Count < failures ? new WebSocketException("connection refused") : null;
-        var link = new FakeProxyLink(scheduler, failure);
+        var link = new FakeProxyLink(scheduler, failure, openDelay);
         Links.Add(link);
         return link;
     }

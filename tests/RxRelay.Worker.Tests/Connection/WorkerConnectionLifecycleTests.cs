@@ -51,6 +51,28 @@ public sealed class WorkerConnectionLifecycleTests : ReactiveTest
     }
 
     [Fact]
+    public async Task StopAsync_WhileConnecting_NeverRegisters_ClosesWith1000WhenItOpens_AndWaitsForThat()
+    {
+        var sut = new ConnectionHarness(openDelaySeconds: 2).Start();
+        Task? stop = null;
+        sut.At(1, () => stop = sut.Connection.StopAsync(CancellationToken.None));
+        var pendingAt1_5 = false;
+        sut.At(1.5, () => pendingAt1_5 = !stop!.IsCompleted);
+
+        sut.RunTo(100);
+
+        Assert.True(pendingAt1_5);
+        // The session's end reaches the stop through one thread-pool continuation, not virtual time.
+        await stop!.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(sut.Link(0).Sent);
+        Assert.Equal([(S(2), WebSocketCloseStatus.NormalClosure)], sut.Link(0).Closes);
+        Assert.Empty(sut.Relay(0).Calls);
+        Assert.Equal([OnCompleted<ReconnectDecision>(S(2))], sut.Decisions.Messages);
+        Assert.Single(sut.Links.Links);
+        Assert.Empty(sut.LinesWithId(1100));
+    }
+
+    [Fact]
     public void StopAsync_BetweenSessions_EndsTheLoopWithoutAnotherConnect()
     {
         var sut = new ConnectionHarness(connectFailures: 1).Start();
