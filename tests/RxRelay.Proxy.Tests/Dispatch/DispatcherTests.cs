@@ -51,7 +51,7 @@ public sealed class DispatcherTests
     }
 
     [Fact]
-    public async Task QueueTimeout_TimerFiresOnPoolThread_RunsThroughTheLoop()
+    public async Task QueueTimeout_TimerFiresOnAnotherThread_RunsUnderTheLock()
     {
         var time = new FakeTimeProvider();
         await using var sut = CreateSut(time);
@@ -78,6 +78,65 @@ public sealed class DispatcherTests
         await sut.Drained.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal([((ushort)1000, "graceful shutdown complete")], outbox.Closes.ToList());
+    }
+
+    [Fact]
+    public async Task TimerFiringInsideAnOperation_IsAppliedRightAfterIt_NotLost()
+    {
+        // This clock fires every timer the moment it is created, i.e. inside the operation that armed it.
+        await using var sut = new Dispatcher(new DispatchOptions { MaxQueueLength = null }, new EagerTimeProvider());
+        var outbox = new ThreadSafeOutbox();
+        await sut.RegisterWorkerAsync("openai", new Register("a", ["llama"], 1, null, 0), outbox);
+        var outcome = await sut.SubmitAsync(Request("llama"));
+
+        await sut.BeginDrainAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(new RequestEvent.Failed(DispatchFailure.Of(DispatchFailureKind.DrainTimedOut)), await outcome.Handle!.Events.ReadAsync());
+        Assert.Equal([((ushort)1000, "graceful shutdown timed out")], outbox.Closes.ToList());
+        await sut.Drained.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Disposed_EveryLaterCallFails_AndDisposingTwiceIsHarmless()
+    {
+        var sut = CreateSut();
+        await sut.DisposeAsync();
+        await sut.DisposeAsync();
+
+        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => sut.SubmitAsync(Request("llama")));
+        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => sut.GetSnapshotAsync());
+    }
+
+    [Fact]
+    public async Task CancelledToken_CallIsNotApplied()
+    {
+        await using var sut = CreateSut();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.SubmitAsync(Request("llama"), cancelled.Token));
+
+        Assert.Equal(0, (await sut.GetSnapshotAsync()).TotalQueueDepth);
+    }
+
+    private sealed class EagerTimeProvider : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            callback(state);
+            return new InertTimer();
+        }
+
+        private sealed class InertTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 
     private sealed class ThreadSafeOutbox : IWorkerOutbox
