@@ -62,7 +62,7 @@ internal sealed partial class WorkerSession : IDisposable
         => Observable.Defer(() =>
         {
             var connectedAt = _scheduler.Now;
-            Register();
+            RegisterOrClose();
             var inbound = events
                 .IdleTimeout(_options.IdleTimeout, Busy(), _scheduler)
                 .Do(Handle);
@@ -81,7 +81,7 @@ internal sealed partial class WorkerSession : IDisposable
     private IObservable<bool> Busy()
         => _relay.InFlightChanges.Select(count => count > 0).DistinctUntilChanged().ObserveOn(_scheduler).StartWith(false);
 
-    private void Register()
+    private void RegisterOrClose()
     {
         if (Interlocked.CompareExchange(ref _phase, Serving, Connecting) != Connecting)
         {
