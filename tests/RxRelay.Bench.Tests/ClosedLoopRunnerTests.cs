@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RxRelay.Bench.Load;
+
+namespace RxRelay.Bench.Tests;
+
+/// <summary>
+/// The harness counts every failed request, which is what makes it exit non-zero. Real Kestrel on
+/// loopback and real time, bounded: each cell runs for half a second.
+/// </summary>
+public sealed class ClosedLoopRunnerTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(0.5);
+
+    [Fact]
+    public async Task EveryNonOkAnswer_IsAnError_AndEveryOkAnswerCompletes()
+    {
+        int total = 0, ok = 0, unavailable = 0;
+        await using var server = await TestServer.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref total) % 3 == 0)
+            {
+                Interlocked.Increment(ref unavailable);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsync("no workers available\n");
+                return;
+            }
+
+            Interlocked.Increment(ref ok);
+            await context.Response.WriteAsync("""{"ok":true}""");
+        });
+        using var http = new HttpClient();
+
+        var cell = await new ClosedLoopRunner(http).RunAsync(
+            server.Endpoint, Workload.Chat, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 0, CancellationToken.None);
+
+        Assert.True(unavailable > 0);
+        Assert.Equal(unavailable, cell.Errors);
+        Assert.Equal(ok, cell.CompletedIncludingWarmup);
+        Assert.StartsWith("HTTP 503: no workers available", cell.ErrorSamples[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TruncatedStream_IsAnError_NeverACompletedRequest()
+    {
+        var answered = 0;
+        await using var server = await TestServer.StartAsync(async context =>
+        {
+            Interlocked.Increment(ref answered);
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
+        });
+        using var http = new HttpClient();
+
+        var cell = await new ClosedLoopRunner(http).RunAsync(
+            server.Endpoint, Workload.Stream200, "echo", concurrency: 2, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 3, CancellationToken.None);
+
+        Assert.True(answered > 0);
+        Assert.Equal(answered, cell.Errors);
+        Assert.Equal(0, cell.CompletedIncludingWarmup);
+        Assert.Equal("stream had 2 data lines, expected 3", cell.ErrorSamples[0]);
+    }
+
+    [Fact]
+    public async Task CompleteStream_IsCountedWithItsChunks()
+    {
+        await using var server = await TestServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
+        });
+        using var http = new HttpClient();
+
+        var cell = await new ClosedLoopRunner(http).RunAsync(
+            server.Endpoint, Workload.Stream200, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 2, CancellationToken.None);
+
+        Assert.Equal(0, cell.Errors);
+        Assert.True(cell.Requests > 0);
+        Assert.Equal(2L * cell.Requests, cell.Chunks);
+    }
+
+    private sealed class TestServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private TestServer(WebApplication app, Uri endpoint) => (_app, Endpoint) = (app, endpoint);
+
+        public Uri Endpoint { get; }
+
+        public static async Task<TestServer> StartAsync(RequestDelegate handler)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.MapPost("/v1/chat/completions", handler);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            return new TestServer(app, new Uri(new Uri(address), "/v1/chat/completions"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
