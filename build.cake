@@ -97,9 +97,13 @@ Task("Bench")
     {
         if (HasArgument(flag)) args.Append("--" + flag);
     }
-    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only" })
+    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only", "cells" })
     {
         if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
+    }
+    if (HasArgument("relay-env"))
+    {
+        foreach (var variable in Arguments<string>("relay-env")) args.Append("--relay-env").AppendQuoted(variable);
     }
     RunBench(args);
 });
