@@ -97,7 +97,7 @@ Task("Bench")
     {
         if (HasArgument(flag)) args.Append("--" + flag);
     }
-    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only", "cells" })
+    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only", "cells", "start-warmup" })
     {
         if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
     }

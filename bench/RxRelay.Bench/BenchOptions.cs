@@ -11,6 +11,9 @@ internal sealed record BenchOptions
     /// <summary><c>--warmup</c>: seconds of unrecorded load before each cell is measured (default 2).</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary><c>--start-warmup</c>: seconds of unrecorded chat and then stream load on every target before the first cell (default 3; 0 skips).</summary>
+    public TimeSpan StartWarmup { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary><c>--rounds</c>: how many times every cell is measured; the round with the median requests/s is reported (default 1).</summary>
     public int Rounds { get; init; } = 1;
 
@@ -56,6 +59,7 @@ internal sealed record BenchOptions
         usage: rxrelay-bench [options]
           --duration SECS        measured seconds per load cell [default: 10]
           --warmup SECS          unrecorded warm-up seconds per cell [default: 2]
+          --start-warmup SECS    unrecorded load per target and workload before the first cell [default: 3]
           --rounds N             measure every cell (and the scale steps) N times, report the median round [default: 1]
           --quick                CI-size run: --duration 2 --warmup 1 --scale-workers 200 --scale-requests 50
           --scale-workers N,M    idle-worker fleet sizes [default: 1000,5000]
@@ -93,6 +97,7 @@ internal sealed record BenchOptions
                         ScaleWorkers = [200],
                         ScaleRequests = 50,
                     },
+                    "--start-warmup" => options with { StartWarmup = Seconds(flag, Next(), allowZero: true) },
                     "--rounds" => options with { Rounds = Count(flag, Next()) },
                     "--scale-workers" => options with { ScaleWorkers = Counts(flag, Next()) },
                     "--scale-requests" => options with { ScaleRequests = Count(flag, Next()) },

@@ -72,6 +72,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
     private async Task<IReadOnlyList<CellResult>> MeasureAllAsync(
         List<LoadTarget> targets, ChildProcess echo, ClosedLoopRunner runner, int expectedChunks, CancellationToken cancellationToken)
     {
+        await WarmUpAsync(targets, runner, expectedChunks, cancellationToken).ConfigureAwait(false);
         var rounds = new Dictionary<(string, string, int), List<CellResult>>();
         for (var round = 1; round <= options.Rounds; round++)
         {
@@ -104,6 +105,34 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                 ErrorSamples = [.. list.SelectMany(r => r.ErrorSamples).Take(5)],
             };
         })];
+    }
+
+    /// <summary>
+    /// Once, before any cell: mixed load on every target, so the first cell does not measure freshly
+    /// started processes still compiling their hot paths (with 1 s of per-cell warm-up, the relay's first
+    /// cell measured p99 8.5 ms instead of 0.28 ms). Nothing is recorded, but a failed request still fails the run.
+    /// </summary>
+    private async Task WarmUpAsync(List<LoadTarget> targets, ClosedLoopRunner runner, int expectedChunks, CancellationToken cancellationToken)
+    {
+        if (options.StartWarmup <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        foreach (var target in targets)
+        {
+            log($"start-up warm-up {target.Name}: {options.StartWarmup.TotalSeconds:0.#} s of chat (8 loops), then of stream200 (4 loops) …");
+            foreach (var (workload, concurrency, chunks) in new[] { (Workload.Chat, 8, 0), (Workload.Stream200, 4, expectedChunks) })
+            {
+                var warm = await runner.RunAsync(
+                    target.ChatCompletions, workload, target.Model, concurrency, TimeSpan.Zero, options.StartWarmup, chunks, cancellationToken).ConfigureAwait(false);
+                if (warm.Errors > 0)
+                {
+                    failed = true;
+                    notes.Add($"{warm.Errors} request(s) failed during the start-up warm-up of {target.Name}: exit code 1 ({string.Join(" | ", warm.ErrorSamples)}).");
+                }
+            }
+        }
     }
 
     private async Task<CellResult> MeasureAsync(

@@ -29,4 +29,12 @@ public sealed class BenchOptionsTests
     [InlineData("=value")]
     public void RelayEnv_WithoutAKey_IsAnError(string value)
         => Assert.Equal($"error: --relay-env: '{value}' is not KEY=VALUE", BenchOptions.Parse(["--relay-env", value]).Error);
+
+    [Fact]
+    public void StartWarmup_DefaultsTo3Seconds_ZeroSkipsIt()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3), BenchOptions.Parse([]).StartWarmup);
+        Assert.Equal(TimeSpan.Zero, BenchOptions.Parse(["--start-warmup", "0"]).StartWarmup);
+        Assert.Equal(TimeSpan.FromSeconds(3), BenchOptions.Parse(["--quick"]).StartWarmup);
+    }
 }
