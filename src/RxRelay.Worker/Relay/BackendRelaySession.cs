@@ -51,6 +51,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
     {
         ArgumentNullException.ThrowIfNull(request);
         Task<Task>? work = null;
+        var admitted = false;
         lock (_gate)
         {
             if (_disposed)
@@ -71,12 +72,18 @@ internal sealed partial class BackendRelaySession : IRelaySession
             }
             else
             {
-                _logger.RequestStarted(request.RequestId, request.EndpointPath, request.IsStreaming, request.Body);
+                admitted = true;
                 var relayed = new RelayedRequest(request, _sessionCancellation.Token);
                 _inFlight.Add(relayed.Id, relayed);
                 PublishInFlight();
                 work = Track(() => RunAsync(relayed));
             }
+        }
+
+        // Logged outside the lock: at Debug the line carries the body and may write to the console.
+        if (admitted)
+        {
+            _logger.RequestStarted(request.RequestId, request.EndpointPath, request.IsStreaming, request.Body);
         }
 
         // On the caller's thread, outside the lock, up to the backend call's first await: the request
