@@ -23,7 +23,9 @@ public sealed class ClosedLoopRunnerTests
         int total = 0, ok = 0, unavailable = 0;
         await using var server = await TestServer.StartAsync(async context =>
         {
-            if (Interlocked.Increment(ref total) % 3 == 0)
+            // The first answer of every three is the failure, so even a run slowed down to a single
+            // request inside the window (a loaded box, a cold JIT) sees one.
+            if (Interlocked.Increment(ref total) % 3 == 1)
             {
                 Interlocked.Increment(ref unavailable);
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
