@@ -29,7 +29,7 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore 
     /// <summary><c>GET /admin/workers</c>.</summary>
     public async Task WorkersAsync(HttpContext context)
     {
-        var snapshot = await dispatcher.GetSnapshotAsync(context.RequestAborted);
+        var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
@@ -56,7 +56,7 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore 
     /// <summary><c>GET /admin/stats</c>.</summary>
     public async Task StatsAsync(HttpContext context)
     {
-        var snapshot = await dispatcher.GetSnapshotAsync(context.RequestAborted);
+        var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();

@@ -19,7 +19,7 @@ internal sealed partial class DispatchCore
         {
             if (_options.MaxQueueLength is { } max && _queue.DepthOf(submit.Provider) >= max)
             {
-                var kind = AnyWorkerAdvertises(submit.Model)
+                var kind = _selector.AnyWorkerAdvertises(submit.Model)
                     ? DispatchFailureKind.QueueFull
                     : DispatchFailureKind.NoWorkersAvailable;
                 Settle();
@@ -148,6 +148,44 @@ internal sealed partial class DispatchCore
         else
             PullFor(worker);
     }
+
+    /// <summary>Assigns <paramref name="request"/> to the best worker with room; false when nobody has room.</summary>
+    private bool TryAssign(PendingRequest request)
+    {
+        if (_selector.Select(request) is not { } worker) return false;
+        Assign(request, worker);
+        return true;
+    }
+
+    /// <summary>Reserves a slot (in-flight list, reported load + 1) and sends the <c>request</c> frame.</summary>
+    private void Assign(PendingRequest request, WorkerState worker)
+    {
+        request.Worker = worker;
+        worker.InFlight.Add(request);
+        worker.ReportedLoad++;
+        var submit = request.Submit;
+        Send(worker, new WorkerRequest(
+            request.Id, submit.Model, submit.EndpointPath, submit.IsStreaming, submit.Body, submit.Headers));
+    }
+
+    /// <summary>The worker takes the oldest compatible queued requests (any provider) while it has room.</summary>
+    private void PullFor(WorkerState worker)
+    {
+        while (worker.CanTakeWork && _queue.EarliestFor(worker) is { } request)
+        {
+            _queue.Remove(request);
+            Assign(request, worker);
+        }
+    }
+
+    private void Requeue(PendingRequest request)
+    {
+        request.RequeueCount++;
+        if (!TryAssign(request)) _queue.Add(request);
+    }
+
+    private void Fail(PendingRequest request, DispatchFailureKind kind) =>
+        Finish(request, new RequestEvent.Failed(DispatchFailure.Of(kind)));
 
     private void Finish(PendingRequest request, RequestEvent terminal)
     {

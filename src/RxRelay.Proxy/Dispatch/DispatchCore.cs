@@ -5,14 +5,21 @@ namespace RxRelay.Proxy.Dispatch;
 /// <summary>
 /// The proxy's dispatch state machine: workers, queues and in-flight requests (reference section 5,
 /// with the RxRelay fixes of DESIGN.md). Synchronous and <b>not thread-safe</b>: exactly one caller at a
-/// time, which in production is the <see cref="Dispatcher"/> loop; tests drive it directly.
+/// time, which in production is the <see cref="Dispatcher"/>, calling it under its lock; tests drive it
+/// directly.
 /// <para>
 /// Event-driven: a request is dispatched the moment a compatible worker has room — on submit,
 /// completion, cancel, registration, requeue, pong and <c>models_update</c>. There is no tick. Effects
-/// go out synchronously and without blocking: frames to <see cref="IWorkerOutbox"/>, events to each
+/// go out synchronously and without blocking: frames to <see cref="IWorkerFrameSink"/>, events to each
 /// request's bounded <see cref="RequestStream"/>. Time comes only from the injected
 /// <see cref="TimeProvider"/>; timer callbacks are handed to <c>post</c> so they run on the same single
 /// writer as every other call.
+/// </para>
+/// <para>
+/// Its state is all here; the parts with rules of their own are collaborators it owns:
+/// <see cref="WorkerSelector"/> (model indexes, round robin), <see cref="RequestQueue"/> (queue order and
+/// the queue timeout) and <see cref="DrainState"/>. Request operations are in
+/// <c>DispatchCore.Requests.cs</c>.
 /// </para>
 /// </summary>
 internal sealed partial class DispatchCore : IDisposable
@@ -26,6 +33,9 @@ internal sealed partial class DispatchCore : IDisposable
     private readonly Dictionary<string, WorkerState> _workersById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly Queue<WorkerState> _lostWorkers = new();
+    private readonly WorkerSelector _selector = new();
+    private readonly RequestQueue _queue;
+    private readonly DrainState _drain;
     private long _workerCounter;
     private long _requestCounter;
 
@@ -33,8 +43,9 @@ internal sealed partial class DispatchCore : IDisposable
     /// <param name="options">Validated options.</param>
     /// <param name="time">The only clock; <c>FakeTimeProvider</c> in tests.</param>
     /// <param name="post">
-    /// Runs a timer callback on the single writer. The <see cref="Dispatcher"/> enqueues it on its loop;
-    /// tests pass <c>a => a()</c> because <c>FakeTimeProvider.Advance</c> fires timers on the test thread.
+    /// Runs a timer callback on the single writer. The <see cref="Dispatcher"/> runs it under its lock
+    /// (right after the current operation when the timer fired inside one); tests pass <c>a => a()</c>
+    /// because <c>FakeTimeProvider.Advance</c> fires timers on the test thread.
     /// </param>
     public DispatchCore(DispatchOptions options, TimeProvider time, Action<Action> post)
     {
@@ -43,6 +54,8 @@ internal sealed partial class DispatchCore : IDisposable
         _options = options;
         _time = time;
         _post = post;
+        _queue = new RequestQueue(options.QueueTimeout, time, () => _post(OnQueueDeadline), ExpireQueued);
+        _drain = new DrainState(time, () => _post(OnDrainDeadline));
     }
 
     /// <summary>Requests currently queued or in flight.</summary>
@@ -51,25 +64,235 @@ internal sealed partial class DispatchCore : IDisposable
     /// <summary>Queued requests across providers.</summary>
     public int QueuedCount => _queue.Count;
 
+    /// <summary>Completes once a drain has begun and no worker is left; the host may then exit.</summary>
+    public Task Drained => _drain.Drained;
+
+    /// <summary>Workers examined by selection so far; lets tests prove the model index is used.</summary>
+    internal long SelectionVisits => _selector.Visits;
+
+    /// <summary>Queue sets examined by pulls so far.</summary>
+    internal long QueueVisits => _queue.Visits;
+
     /// <inheritdoc />
     public void Dispose()
     {
-        _queueTimer?.Dispose();
-        _drainTimer?.Dispose();
+        _queue.Dispose();
+        _drain.Dispose();
     }
 
     /// <summary>
-    /// Sends a frame; a refusing outbox marks the worker lost. Removal is deferred to
-    /// <see cref="Settle"/> so no loop over worker or request collections is mutated mid-iteration.
+    /// Registers an authenticated worker (reference 2.4): sanitizes models, clamps
+    /// <paramref name="maxConcurrent"/> 0 → 1, sends <c>register_ack</c> through
+    /// <paramref name="sink"/> as the worker's first frame, then at once hands it queued work it can
+    /// serve (upstream waits for a pong). During a drain the new worker is drained straight away.
+    /// </summary>
+    /// <param name="protocolVersion">The worker's version, echoed in the ack (null → omitted).</param>
+    public WorkerRegistration RegisterWorker(
+        string provider, string workerName, IReadOnlyList<string> models, uint maxConcurrent,
+        uint currentLoad, string? protocolVersion, IWorkerFrameSink sink)
+    {
+        var worker = new WorkerState(++_workerCounter, provider, workerName, maxConcurrent, sink)
+        {
+            ReportedLoad = currentLoad,
+        };
+        worker.SetModels(ModelList.Sanitize(models));
+        var registration = new WorkerRegistration(
+            worker.Id, worker.Models, ModelList.RegistrationWarnings(workerName, worker.Models));
+        _workers.Add(worker.Sequence, worker);
+        _workersById.Add(worker.Id, worker);
+        _selector.Add(worker);
+        Send(worker, new RegisterAck(worker.Id, worker.Models, registration.Warnings, protocolVersion));
+        if (_drain.IsStarted) StartDraining(worker);
+        else PullFor(worker);
+        Settle();
+        return registration;
+    }
+
+    /// <summary>
+    /// <c>models_update</c>: replaces the models (same sanitizing, no warnings), overwrites the reported
+    /// load, then pulls queued work while the worker has room. Unknown worker → violation.
+    /// </summary>
+    public FrameVerdict OnModelsUpdate(string workerId, IReadOnlyList<string> models, uint currentLoad)
+    {
+        if (FindWorker(workerId) is not { } worker) return FrameVerdict.ProtocolViolation;
+        _selector.Remove(worker);
+        worker.SetModels(ModelList.Sanitize(models));
+        _selector.Add(worker);
+        worker.ReportedLoad = currentLoad;
+        PullFor(worker);
+        Settle();
+        return FrameVerdict.Accepted;
+    }
+
+    /// <summary><c>pong</c>: overwrites the reported load, then pulls queued work while there is room.</summary>
+    public FrameVerdict OnPong(string workerId, uint currentLoad)
+    {
+        if (FindWorker(workerId) is not { } worker) return FrameVerdict.ProtocolViolation;
+        worker.ReportedLoad = currentLoad;
+        PullFor(worker);
+        Settle();
+        return FrameVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// The socket layer saw a violation of its own (bad JSON, unknown type, binary frame, <c>error</c>,
+    /// second <c>register</c>): the core closes the worker 1002 and requeues its requests.
+    /// </summary>
+    public void OnProtocolViolation(string workerId)
+    {
+        if (FindWorker(workerId) is { } worker)
+            RemoveWorker(worker, WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+        Settle();
+    }
+
+    /// <summary>
+    /// The socket is gone (close, EOF, read error, heartbeat timeout — the socket layer sends the close
+    /// frame itself in that case). Requeues or fails its in-flight requests (see <see cref="RecoverInFlight"/>).
+    /// Unknown ids (already removed by the core) are ignored. Returns whether the worker was known.
+    /// </summary>
+    public bool OnWorkerGone(string workerId)
+    {
+        var worker = FindWorker(workerId);
+        if (worker is not null) RemoveWorker(worker, null, null);
+        Settle();
+        return worker is not null;
+    }
+
+    /// <summary>
+    /// SIGTERM drain (reference 6.2, which upstream never wires): every worker is marked draining and
+    /// sent <c>graceful_shutdown {reason:"proxy server shutting down", drain_timeout_secs: max(1, whole
+    /// seconds)}</c>; draining workers get no new work; one with nothing in flight is closed 1000
+    /// <c>graceful shutdown complete</c>; at the deadline the rest fail their requests with
+    /// <see cref="DispatchFailureKind.DrainTimedOut"/> (no cancel) and are closed 1000
+    /// <c>graceful shutdown timed out</c>. Workers registering later are drained at once. A second call
+    /// is ignored. Queued requests stay queued (and expire by the queue timeout).
+    /// </summary>
+    public void BeginDrain(TimeSpan timeout)
+    {
+        if (!_drain.TryBegin(timeout)) return;
+        foreach (var worker in _workers.Values.ToArray()) StartDraining(worker);
+        if (timeout > TimeSpan.Zero) _drain.ArmDeadline(timeout);
+        else ExpireDrain();
+        Settle();
+    }
+
+    /// <summary>Workers (registration order) and queue depths, for <c>/health</c> and <c>/admin/*</c>.</summary>
+    public DispatchSnapshot Snapshot()
+    {
+        var workers = _workers.Values
+            .Select(w => new WorkerSnapshot(
+                w.Id, w.Provider, w.Name, w.Models, w.InFlight.Count, w.MaxConcurrent, w.ReportedLoad, w.IsDraining))
+            .ToList();
+        return new DispatchSnapshot(workers, _queue.Depths());
+    }
+
+    /// <summary>
+    /// <c>/v1/models</c> aggregation (reference 4.10): models of <paramref name="provider"/>'s workers in
+    /// registration order, first-seen, without <c>*</c>; if that is empty, the same over all workers.
+    /// Draining workers count.
+    /// </summary>
+    public IReadOnlyList<string> ModelCatalog(string provider)
+    {
+        var own = ModelList.Catalog(_workers.Values.Where(w => w.Provider == provider));
+        return own.Count > 0 ? own : ModelList.Catalog(_workers.Values);
+    }
+
+    /// <summary>The requests in flight on a worker, in assignment order (test and admin visibility).</summary>
+    public IReadOnlyList<string> InFlightOf(string workerId) =>
+        FindWorker(workerId)?.InFlight.Select(r => r.Id).ToList() ?? [];
+
+    /// <summary>Queued request ids, oldest first.</summary>
+    public IReadOnlyList<string> QueuedIds() => _queue.Snapshot().Select(r => r.Id).ToList();
+
+    private void RemoveWorker(WorkerState worker, ushort? closeCode, string? closeReason)
+    {
+        _workers.Remove(worker.Sequence);
+        _workersById.Remove(worker.Id);
+        _selector.Remove(worker);
+        if (closeCode is { } code) worker.Sink.Close(code, closeReason!);
+        RecoverInFlight(worker);
+    }
+
+    /// <summary>
+    /// A removed worker's in-flight requests, in assignment order (reference 5.6, with fixes):
+    /// <list type="number">
+    /// <item>requeue cap reached → fail <see cref="DispatchFailureKind.RequeueExhausted"/>;</item>
+    /// <item>streaming and bytes already reached the client → fail
+    /// <see cref="DispatchFailureKind.WorkerDisconnectedMidStream"/>; never replayed, so the client never
+    /// sees duplicated output (upstream replays, reference 11 item 5);</item>
+    /// <item>otherwise count + 1, queue time kept, offered at once to any worker with room, else queued
+    /// under the request's <i>own</i> provider (upstream uses the worker's, reference 11 item 6),
+    /// ignoring <c>max_queue_len</c>.</item>
+    /// </list>
+    /// Cancelled requests are no longer in flight here (cancel frees the slot at once), so upstream's
+    /// "already cancelled" branch cannot arise: their stream already ended with
+    /// <see cref="DispatchFailureKind.Canceled"/>.
+    /// </summary>
+    private void RecoverInFlight(WorkerState worker)
+    {
+        var inFlight = worker.InFlight.ToArray();
+        worker.InFlight.Clear();
+        foreach (var request in inFlight)
+        {
+            request.Worker = null;
+            if (request.RequeueCount >= _options.MaxRequeues)
+                Fail(request, DispatchFailureKind.RequeueExhausted);
+            else if (request.Submit.IsStreaming && request.Stream.HasStarted)
+                Fail(request, DispatchFailureKind.WorkerDisconnectedMidStream);
+            else
+                Requeue(request);
+        }
+    }
+
+    private void StartDraining(WorkerState worker)
+    {
+        worker.IsDraining = true;
+        Send(worker, new GracefulShutdown(WorkerCloseReasons.DrainReason, _drain.TimeoutSecs));
+        if (worker.InFlight.Count == 0)
+            RemoveWorker(worker, WorkerCloseReasons.NormalCode, WorkerCloseReasons.GracefulShutdownComplete);
+    }
+
+    /// <summary>Drain timer callback, run on the single writer.</summary>
+    private void OnDrainDeadline()
+    {
+        ExpireDrain();
+        Settle();
+    }
+
+    private void ExpireDrain()
+    {
+        foreach (var worker in _workers.Values.Where(w => w.IsDraining).ToArray())
+        {
+            foreach (var request in worker.InFlight)
+            {
+                request.Worker = null;
+                Fail(request, DispatchFailureKind.DrainTimedOut); // no cancel: the close ends the work
+            }
+
+            worker.InFlight.Clear();
+            RemoveWorker(worker, WorkerCloseReasons.NormalCode, WorkerCloseReasons.GracefulShutdownTimedOut);
+        }
+    }
+
+    /// <summary>Queue timer callback, run on the single writer. Stale firings are harmless: expiry is by time.</summary>
+    private void OnQueueDeadline()
+    {
+        _queue.OnDeadlineReached();
+        Settle();
+    }
+
+    /// <summary>
+    /// Sends a frame; a refusing sink marks the worker lost. Removal is deferred to
+    /// <see cref="Settle"/> so no iteration over worker or request collections sees them change.
     /// </summary>
     private void Send(WorkerState worker, ProxyMessage message)
     {
-        if (worker.IsLost || worker.Outbox.TrySend(message)) return;
+        if (worker.IsLost || worker.Sink.TrySend(message)) return;
         worker.IsLost = true;
         _lostWorkers.Enqueue(worker);
     }
 
-    /// <summary>Ends every public operation: removes lost workers, re-arms the queue timer, checks drain.</summary>
+    /// <summary>Ends every public operation: removes lost workers, expires due queued requests and re-arms the queue timer, checks drain.</summary>
     private void Settle()
     {
         while (_lostWorkers.TryDequeue(out var lost))
@@ -78,9 +301,11 @@ internal sealed partial class DispatchCore : IDisposable
                 RemoveWorker(lost, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
         }
 
-        RearmQueueTimer();
-        CheckDrained();
+        _queue.ExpireDueAndRearm();
+        _drain.CompleteIfEmpty(_workers.Count);
     }
+
+    private void ExpireQueued(PendingRequest request) => Fail(request, DispatchFailureKind.QueueTimeout);
 
     private WorkerState? FindWorker(string workerId) => _workersById.GetValueOrDefault(workerId);
 }

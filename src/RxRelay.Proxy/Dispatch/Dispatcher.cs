@@ -1,15 +1,12 @@
-using System.Threading.Channels;
-using RxRelay.Protocol.Messages;
-
 namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
 /// The thread-safe single writer around <see cref="DispatchCore"/>. Every call — from HTTP handlers,
 /// worker socket readers and timers, concurrently — runs the core under one lock, on the caller's own
 /// thread, so the core never sees two operations at once and calls from one socket reader keep their
-/// order. Results come back as already-completed tasks. Nothing the core does under the lock blocks or
-/// calls back in: frames go into each socket's own bounded outbox and events into each request's own
-/// channel, whose readers resume on the thread pool, never inside the lock.
+/// order. Every operation is synchronous: it has finished when it returns. Nothing the core does under
+/// the lock blocks or calls back in: frames go into each socket's own bounded outbound queue and events
+/// into each request's own channel, whose readers resume on the thread pool, never inside the lock.
 /// <para>
 /// Why a lock and not a command loop: every operation is a few microseconds of in-memory work, and a
 /// loop costs two thread hand-offs per call (to the loop and back to the caller). At load those
@@ -17,7 +14,7 @@ namespace RxRelay.Proxy.Dispatch;
 /// </para>
 /// <para>Register one instance per process (singleton) and dispose it at shutdown.</para>
 /// </summary>
-internal sealed partial class Dispatcher : IAsyncDisposable
+internal sealed partial class Dispatcher : IDisposable
 {
     private readonly Lock _gate = new();
 
@@ -33,11 +30,11 @@ internal sealed partial class Dispatcher : IAsyncDisposable
         _core = new DispatchCore(options, time, PostFromTimer);
     }
 
-    /// <summary>Completes once <see cref="BeginDrainAsync"/> was called and every worker is gone.</summary>
+    /// <summary>Completes once <see cref="BeginDrain"/> was called and every worker is gone.</summary>
     public Task Drained => _core.Drained;
 
-    /// <summary>Refuses every later call (<see cref="ChannelClosedException"/>), then releases the timers.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>Refuses every later call (<see cref="ObjectDisposedException"/>), then releases the timers.</summary>
+    public void Dispose()
     {
         lock (_gate)
         {
@@ -47,8 +44,6 @@ internal sealed partial class Dispatcher : IAsyncDisposable
                 _core.Dispose();
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 
     // Timer callbacks arrive on thread-pool threads and take the same lock as everything else.
@@ -93,29 +88,31 @@ internal sealed partial class Dispatcher : IAsyncDisposable
         }
     }
 
-    private Task<T> InvokeAsync<T>(Func<DispatchCore, T> operation, CancellationToken cancellationToken = default)
+    private T Invoke<T>(Func<DispatchCore, T> operation, CancellationToken cancellationToken = default)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (_disposed)
-            {
-                return Task.FromException<T>(new ChannelClosedException("the dispatcher is disposed"));
-            }
-
+            ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                return Task.FromResult(operation(_core));
+                return operation(_core);
             }
-#pragma warning disable CA1031 // the caller gets the exception through its task; the dispatcher must survive
-            catch (Exception ex)
-#pragma warning restore CA1031
+            finally
             {
-                return Task.FromException<T>(ex);
+                RunDeferred();
+            }
+        }
+    }
+
+    private void Invoke(Action<DispatchCore> operation)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                operation(_core);
             }
             finally
             {

@@ -28,4 +28,20 @@ internal static class ModelList
         if (models.Count == 0) warnings.Add("worker registered without any routable models");
         return warnings;
     }
+
+    /// <summary>
+    /// The models of <paramref name="workers"/> in their order, each once (first seen), without
+    /// <c>*</c>: the <c>/v1/models</c> list.
+    /// </summary>
+    public static List<string> Catalog(IEnumerable<WorkerState> workers)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var models = new List<string>();
+        foreach (var model in workers.SelectMany(w => w.Models))
+        {
+            if (model != Wildcard && seen.Add(model)) models.Add(model);
+        }
+
+        return models;
+    }
 }

@@ -5,7 +5,7 @@ namespace RxRelay.Proxy.Dispatch;
 /// <summary>
 /// An accepted request, as the HTTP handler sees it. Read <see cref="Events"/> until it completes
 /// (any number of chunks, then exactly one terminal event). If the client goes away first, call
-/// <c>Dispatcher.CancelAsync(RequestId, CancelReason.ClientDisconnect)</c>.
+/// <c>Dispatcher.Cancel(RequestId, CancelReason.ClientDisconnect)</c>.
 /// </summary>
 /// <param name="RequestId">The id, <c>request-N</c>, also sent to the worker.</param>
 /// <param name="Events">

@@ -11,8 +11,12 @@ namespace RxRelay.Proxy.Dispatch;
 /// </list>
 /// Ordering by original queue time means a requeued request goes ahead of everything submitted after
 /// it (upstream's "front of the queue"), while an even older queued request keeps its place.
+/// <para>
+/// The queue also owns the queue timeout: one timer, armed for the earliest deadline. Owned by
+/// <see cref="DispatchCore"/> and called only from it, so not thread-safe.
+/// </para>
 /// </summary>
-internal sealed class RequestQueue
+internal sealed class RequestQueue : IDisposable
 {
     private static readonly Comparer<PendingRequest> ByAge = Comparer<PendingRequest>.Create(
         (a, b) => a.QueuedAt != b.QueuedAt ? a.QueuedAt.CompareTo(b.QueuedAt) : a.Sequence.CompareTo(b.Sequence));
@@ -21,6 +25,28 @@ internal sealed class RequestQueue
     private readonly Dictionary<string, SortedSet<PendingRequest>> _byModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _depthByProvider = new(StringComparer.Ordinal);
     private readonly List<string> _providersInOrder = [];
+    private readonly TimeSpan? _timeout;
+    private readonly TimeProvider _time;
+    private readonly Action _deadlineReached;
+    private readonly Action<PendingRequest> _expired;
+    private ITimer? _timer;
+    private DateTimeOffset? _armedDeadline;
+
+    /// <summary>Creates an empty queue.</summary>
+    /// <param name="timeout">The queue timeout; null means queued requests never expire.</param>
+    /// <param name="time">The clock of the deadline timer.</param>
+    /// <param name="deadlineReached">
+    /// Called from the timer's thread when the earliest deadline is reached; it must hand the work to the
+    /// single writer, which then calls <see cref="OnDeadlineReached"/> and <see cref="ExpireDueAndRearm"/>.
+    /// </param>
+    /// <param name="expired">Ends a request that was taken off the queue because its deadline passed.</param>
+    public RequestQueue(TimeSpan? timeout, TimeProvider time, Action deadlineReached, Action<PendingRequest> expired)
+    {
+        _timeout = timeout;
+        _time = time;
+        _deadlineReached = deadlineReached;
+        _expired = expired;
+    }
 
     public int Count => _all.Count;
 
@@ -76,5 +102,41 @@ internal sealed class RequestQueue
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Keeps exactly one timer armed for the earliest queue deadline (upstream sweeps every second, so
+    /// its expiry lands anywhere in [T, T+1 s)). Anything already due expires here first, so the timer is
+    /// only ever armed for a future instant and never fires re-entrantly inside an operation.
+    /// </summary>
+    public void ExpireDueAndRearm()
+    {
+        if (_timeout is not { } timeout) return;
+        ExpireDue(timeout);
+        var deadline = Earliest?.QueuedAt + timeout;
+        if (deadline == _armedDeadline) return;
+        _armedDeadline = deadline;
+        _timer ??= _time.CreateTimer(
+            static state => ((RequestQueue)state!)._deadlineReached(), this,
+            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var due = deadline is { } at ? at - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The timer fired (run on the single writer). Stale firings are harmless: expiry is by time.</summary>
+    public void OnDeadlineReached() => _armedDeadline = null;
+
+    /// <inheritdoc />
+    public void Dispose() => _timer?.Dispose();
+
+    /// <summary>Boundary inclusive: a request expires when now ≥ original queue time + timeout.</summary>
+    private void ExpireDue(TimeSpan timeout)
+    {
+        var now = _time.GetUtcNow();
+        while (Earliest is { } oldest && oldest.QueuedAt + timeout <= now)
+        {
+            Remove(oldest);
+            _expired(oldest);
+        }
     }
 }

@@ -4,7 +4,8 @@ using System.Threading.Channels;
 namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
-/// The bounded buffer between the dispatch loop (single writer) and one HTTP handler (single reader).
+/// The bounded buffer between the dispatch core (single writer, under the <see cref="Dispatcher"/>'s
+/// lock) and one HTTP handler (single reader).
 /// Bounded both in chunks and in characters, so a slow client can never grow memory without limit
 /// (upstream buffers without bound, reference 11 item 13). The channel has one slot more than the
 /// chunk limit, so the terminal event always fits and is never lost.
@@ -15,7 +16,7 @@ internal sealed class RequestStream
     private readonly int _maxChunks;
     private readonly long _maxChars;
 
-    // Written by the loop, decremented by the reader thread: hence Interlocked.
+    // Incremented by the core's writer, decremented by the reader's thread: hence Interlocked.
     private int _bufferedChunks;
     private long _bufferedChars;
 

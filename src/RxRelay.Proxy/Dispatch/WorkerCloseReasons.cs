@@ -27,7 +27,7 @@ internal static class WorkerCloseReasons
     /// <summary>Sent with 1000 when the drain deadline passed with work still in flight.</summary>
     public const string GracefulShutdownTimedOut = "graceful shutdown timed out";
 
-    /// <summary>Sent with <see cref="OutboxOverflowCode"/> when <see cref="IWorkerOutbox.TrySend"/> refused a frame.</summary>
+    /// <summary>Sent with <see cref="OutboxOverflowCode"/> when <see cref="IWorkerFrameSink.TrySend"/> refused a frame.</summary>
     public const string OutboxOverflow = "worker outbound queue full";
 
     /// <summary>The <c>graceful_shutdown.reason</c> the proxy sends when it drains (upstream text).</summary>

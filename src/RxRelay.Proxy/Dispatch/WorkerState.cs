@@ -10,14 +10,14 @@ internal sealed class WorkerState
     private readonly HashSet<string> _cancelled = new(StringComparer.Ordinal);
     private readonly Queue<string> _cancelledOrder = new();
 
-    public WorkerState(long sequence, string provider, string name, uint maxConcurrent, IWorkerOutbox outbox)
+    public WorkerState(long sequence, string provider, string name, uint maxConcurrent, IWorkerFrameSink sink)
     {
         Sequence = sequence;
         Id = "worker-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Provider = provider;
         Name = name;
         MaxConcurrent = Math.Max(1u, maxConcurrent);
-        Outbox = outbox;
+        Sink = sink;
     }
 
     /// <summary>Registration order; also the round-robin position (never shifts, unlike a list index).</summary>
@@ -31,7 +31,8 @@ internal sealed class WorkerState
 
     public uint MaxConcurrent { get; }
 
-    public IWorkerOutbox Outbox { get; }
+    /// <summary>Where frames for this worker go.</summary>
+    public IWorkerFrameSink Sink { get; }
 
     public IReadOnlyList<string> Models { get; private set; } = [];
 
@@ -44,7 +45,7 @@ internal sealed class WorkerState
 
     public bool IsDraining { get; set; }
 
-    /// <summary>Set when the outbox refused a frame; removal follows at the end of the operation.</summary>
+    /// <summary>Set when the sink refused a frame; removal follows at the end of the operation.</summary>
     public bool IsLost { get; set; }
 
     public uint SelectionLoad => Math.Max(ReportedLoad, (uint)InFlight.Count);

@@ -20,7 +20,7 @@ internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options
     /// <summary>Handles one request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        var snapshot = await dispatcher.GetSnapshotAsync(context.RequestAborted);
+        var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
         var uptime = time.GetElapsedTime(startedAt).TotalSeconds;
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {

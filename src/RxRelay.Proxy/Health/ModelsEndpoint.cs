@@ -14,7 +14,7 @@ internal sealed class ModelsEndpoint(Dispatcher dispatcher, ProxyOptions options
     /// <summary>Handles one request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        var models = await dispatcher.GetModelCatalogAsync(options.Provider, context.RequestAborted);
+        var models = dispatcher.GetModelCatalog(options.Provider, context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();

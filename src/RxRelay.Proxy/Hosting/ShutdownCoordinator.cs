@@ -23,7 +23,7 @@ internal sealed class ShutdownCoordinator(
     {
         ProxyLog.ShuttingDown(logger);
         state.BeginDraining();
-        await dispatcher.BeginDrainAsync(options.ShutdownTimeout);
+        dispatcher.BeginDrain(options.ShutdownTimeout);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = await Task.WhenAny(dispatcher.Drained, Task.Delay(options.ShutdownTimeout + Slack, time, deadline.Token));
         await deadline.CancelAsync();

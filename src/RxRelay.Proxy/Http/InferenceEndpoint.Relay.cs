@@ -45,19 +45,19 @@ internal sealed partial class InferenceEndpoint
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            await CancelAsync(handle, CancelReason.ClientDisconnect);
+            Cancel(handle, CancelReason.ClientDisconnect);
             return null;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             // Upstream drops the handler and so sends client_disconnect; RxRelay names the real reason.
-            await CancelAsync(handle, CancelReason.Timeout);
+            Cancel(handle, CancelReason.Timeout);
             PlainTextResponses.Empty(context, StatusCodes.Status408RequestTimeout);
             return null;
         }
         catch (OperationCanceledException)
         {
-            await CancelAsync(handle, CancelReason.ServerShutdown);
+            Cancel(handle, CancelReason.ServerShutdown);
             await PlainTextResponses.WriteUnavailableAsync(context, PlainTextResponses.ShuttingDown);
             return null;
         }
@@ -109,7 +109,7 @@ internal sealed partial class InferenceEndpoint
         {
             var reason = aborted.IsCancellationRequested ? "client disconnected" : "client stopped reading";
             InferenceLog.StreamCut(logger, handle.RequestId, reason);
-            await CancelAsync(handle, CancelReason.ClientDisconnect);
+            Cancel(handle, CancelReason.ClientDisconnect);
             context.Abort();
         }
     }
@@ -129,9 +129,9 @@ internal sealed partial class InferenceEndpoint
         return (more, text is null ? 0 : SseResponseWriter.Write(context, text));
     }
 
-    private Task<bool> CancelAsync(RequestHandle handle, CancelReason reason)
+    private void Cancel(RequestHandle handle, CancelReason reason)
     {
         InferenceLog.Cancelled(logger, handle.RequestId, reason.Value);
-        return dispatcher.CancelAsync(handle.RequestId, reason);
+        dispatcher.Cancel(handle.RequestId, reason);
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class InferenceEndpoint(
             return;
         }
 
-        var outcome = await dispatcher.SubmitAsync(submit, CancellationToken.None);
+        var outcome = dispatcher.Submit(submit);
         if (outcome.Handle is not { } handle)
         {
             InferenceLog.Rejected(logger, outcome.RequestId, outcome.Rejection!.Message);

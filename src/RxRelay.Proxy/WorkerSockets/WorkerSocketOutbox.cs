@@ -8,11 +8,11 @@ namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
 /// The one writer of a worker socket: a bounded queue of outbound frames drained by
-/// <see cref="RunAsync"/>, in order. Implements <see cref="IWorkerOutbox"/> for the dispatch core, whose
+/// <see cref="RunAsync"/>, in order. Implements <see cref="IWorkerFrameSink"/> for the dispatch core, whose
 /// calls must never block: a full queue means the worker stopped reading, and <see cref="TrySend"/>
 /// says so instead of buffering without bound (upstream's queue is unbounded, reference 11 item 13).
 /// </summary>
-internal sealed class WorkerSocketOutbox : IWorkerOutbox, IDisposable
+internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
 {
     private readonly WebSocket socket;
     private readonly TimeProvider time;

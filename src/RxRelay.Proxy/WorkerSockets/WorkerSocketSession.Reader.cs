@@ -8,7 +8,7 @@ namespace RxRelay.Proxy.WorkerSockets;
 internal sealed partial class WorkerSocketSession
 {
     /// <summary>
-    /// The socket's only reader: one frame at a time, in order, each awaited through the dispatcher so a
+    /// The socket's only reader: one frame at a time, in order, each applied through the dispatcher before the next is read, so a
     /// violation stops reading at once. Ends on close, EOF, read error or violation.
     /// </summary>
     private async Task ReadLoopAsync(string workerId, WorkerFrameReader frameReader, WorkerHeartbeat heartbeat, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ internal sealed partial class WorkerSocketSession
             {
                 var frame = await frameReader.ReadAsync(cancellationToken);
                 heartbeat.OnReceived(); // any inbound frame proves the worker alive (reference 3.1)
-                if (frame.Type == WebSocketMessageType.Close || !await HandleFrameAsync(workerId, frame))
+                if (frame.Type == WebSocketMessageType.Close || !HandleFrame(workerId, frame))
                 {
                     return;
                 }
@@ -32,30 +32,30 @@ internal sealed partial class WorkerSocketSession
     }
 
     /// <summary>Applies one frame; false when it was a protocol violation (the core has closed the worker 1002).</summary>
-    private async Task<bool> HandleFrameAsync(string workerId, WorkerFrame frame)
+    private bool HandleFrame(string workerId, WorkerFrame frame)
     {
         if (frame.Type != WebSocketMessageType.Text)
         {
-            return await ViolationAsync(workerId, "binary frame");
+            return Violation(workerId, "binary frame");
         }
 
         var decoded = ProtocolCodec.DecodeWorkerMessage(frame.Payload.Span);
         if (decoded.Error is { } error)
         {
-            return await ViolationAsync(workerId, error.ToString());
+            return Violation(workerId, error.ToString());
         }
 
         var verdict = decoded.Message switch
         {
-            ModelsUpdate update => await dispatcher.OnModelsUpdateAsync(workerId, update, CancellationToken.None),
-            Pong pong => await dispatcher.OnPongAsync(workerId, pong, CancellationToken.None),
-            ResponseChunk chunk => await dispatcher.OnChunkAsync(workerId, chunk, CancellationToken.None),
-            ResponseComplete complete => await dispatcher.OnCompleteAsync(workerId, complete, CancellationToken.None),
+            ModelsUpdate update => dispatcher.OnModelsUpdate(workerId, update),
+            Pong pong => dispatcher.OnPong(workerId, pong),
+            ResponseChunk chunk => dispatcher.OnChunk(workerId, chunk),
+            ResponseComplete complete => dispatcher.OnComplete(workerId, complete),
             _ => (FrameVerdict?)null, // a second register, or error: both violations upstream
         };
         if (verdict is null)
         {
-            return await ViolationAsync(workerId, $"unexpected '{decoded.Message!.Type}' after registration");
+            return Violation(workerId, $"unexpected '{decoded.Message!.Type}' after registration");
         }
 
         if (verdict == FrameVerdict.ProtocolViolation)
@@ -67,10 +67,10 @@ internal sealed partial class WorkerSocketSession
         return true;
     }
 
-    private async Task<bool> ViolationAsync(string workerId, string detail)
+    private bool Violation(string workerId, string detail)
     {
         WorkerSocketLog.ProtocolViolation(logger, workerId, detail);
-        await dispatcher.OnProtocolViolationAsync(workerId, CancellationToken.None);
+        dispatcher.OnProtocolViolation(workerId);
         return false;
     }
 }

@@ -42,12 +42,12 @@ internal sealed partial class WorkerSocketSession
         var writer = outbox.RunAsync();
         // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
         using var heartbeat = StartHeartbeat(outbox);
-        var registration = await dispatcher.RegisterWorkerAsync(provider, register, outbox, CancellationToken.None);
+        var registration = dispatcher.RegisterWorker(provider, register, outbox);
         var workerId = registeredWorkerId = registration.WorkerId;
         WorkerSocketLog.Registered(logger, workerId, provider, register.WorkerName, registration.Models, register.MaxConcurrent);
         var reader = ReadLoopAsync(workerId, frameReader, heartbeat, cancellationToken);
         var first = await Task.WhenAny(reader, writer);
-        await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
+        dispatcher.OnWorkerGone(workerId);
         if (first == reader)
         {
             // The peer is gone (or the core asked for a close while we read): let the writer finish.
@@ -120,24 +120,31 @@ internal sealed partial class WorkerSocketSession
             {
                 if (!outbox.TrySend(new RxRelay.Protocol.Messages.Ping()))
                 {
-                    _ = GoneThenCloseAsync(outbox, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
+                    GoneThenClose(outbox, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
                 }
             },
             timedOut: () =>
             {
                 WorkerSocketLog.HeartbeatTimedOut(logger, registeredWorkerId ?? "(registering)");
-                _ = GoneThenCloseAsync(outbox, WorkerCloseReasons.NormalCode, WorkerCloseReasons.HeartbeatTimedOut);
+                GoneThenClose(outbox, WorkerCloseReasons.NormalCode, WorkerCloseReasons.HeartbeatTimedOut);
             });
         outbox.FrameSent = heartbeat.OnSent;
         return heartbeat;
     }
 
     // Reference 3.1: the worker is removed (its requests requeued) first, then the close frame goes out.
-    private async Task GoneThenCloseAsync(WorkerSocketOutbox outbox, ushort code, string reason)
+    private void GoneThenClose(WorkerSocketOutbox outbox, ushort code, string reason)
     {
         if (registeredWorkerId is { } workerId)
         {
-            await dispatcher.OnWorkerGoneAsync(workerId, CancellationToken.None);
+            try
+            {
+                dispatcher.OnWorkerGone(workerId);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the host is stopping; this runs on a timer thread, where a throw would end the process
+            }
         }
 
         outbox.Close(code, reason);

@@ -114,7 +114,7 @@ public sealed partial class InferenceRouteTests
         using var client2 = await route.PostAsync(host, route.Body(content: "two"));
         await ProxyTestHost.EventuallyAsync(async () => await host.QueueDepthAsync() == 1, "second request queued");
 
-        await host.Dispatcher.BeginDrainAsync(TimeSpan.FromSeconds(1));
+        host.Dispatcher.BeginDrain(TimeSpan.FromSeconds(1));
 
         Assert.Equal("""{"type":"graceful_shutdown","reason":"proxy server shutting down","drain_timeout_secs":1}""", await worker.ReceiveTextAsync());
         await worker.SendCompleteAsync("request-1", route.SuccessStatus, route.SuccessHeadersJson, route.SuccessBody);

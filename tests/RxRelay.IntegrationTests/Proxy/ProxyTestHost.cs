@@ -57,9 +57,9 @@ internal sealed class ProxyTestHost : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = HttpBase, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task<int> WorkerCountAsync() => (await Dispatcher.GetSnapshotAsync()).Workers.Count;
+    public Task<int> WorkerCountAsync() => Task.FromResult(Dispatcher.GetSnapshot().Workers.Count);
 
-    public async Task<int> QueueDepthAsync() => (await Dispatcher.GetSnapshotAsync()).TotalQueueDepth;
+    public Task<int> QueueDepthAsync() => Task.FromResult(Dispatcher.GetSnapshot().TotalQueueDepth);
 
     /// <summary>Polls a condition on real time (integration only): generous bound for "something happens".</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 10)

@@ -15,7 +15,7 @@ public sealed partial class WorkerSocketTests
         Assert.Equal("""{"type":"ping"}""", await worker.ReceiveTextAsync(skipPings: false));
         worker.AutoPongLoad = 2;
         await worker.SendAsync("""{"type":"pong","current_load":2}""");
-        await ProxyTestHost.EventuallyAsync(async () => (await host.Dispatcher.GetSnapshotAsync()).Workers.Single().ReportedLoad == 2, "reported load 2");
+        await ProxyTestHost.EventuallyAsync(() => Task.FromResult(host.Dispatcher.GetSnapshot().Workers.Single().ReportedLoad == 2), "reported load 2");
 
         using var client2 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", Wire.ChatBody(content: "two"));
         await worker.AssertSilentAsync(Quiet);
@@ -52,7 +52,7 @@ public sealed partial class WorkerSocketTests
 
         // Upstream's test drains for 250 ms; the completion below must beat the deadline, which a loaded CI
         // machine need not manage in 250 ms. 1.9 s still announces drain_timeout_secs 1.
-        await host.Dispatcher.BeginDrainAsync(TimeSpan.FromSeconds(1.9));
+        host.Dispatcher.BeginDrain(TimeSpan.FromSeconds(1.9));
 
         Assert.Equal("""{"type":"graceful_shutdown","reason":"proxy server shutting down","drain_timeout_secs":1}""", await worker.ReceiveTextAsync());
         await worker.SendCompleteAsync("request-1", 200, """{"content-type":"application/json"}""", "{\"ok\":true}");
@@ -70,7 +70,7 @@ public sealed partial class WorkerSocketTests
         using var client = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", Wire.ChatBody());
         await worker.ReceiveTextAsync();
 
-        await host.Dispatcher.BeginDrainAsync(TimeSpan.FromMilliseconds(50));
+        host.Dispatcher.BeginDrain(TimeSpan.FromMilliseconds(50));
 
         Assert.Equal("""{"type":"graceful_shutdown","reason":"proxy server shutting down","drain_timeout_secs":1}""", await worker.ReceiveTextAsync());
         Assert.Equal((1000, "graceful shutdown timed out"), await worker.ReceiveCloseAsync());

@@ -18,11 +18,11 @@ public sealed class DispatchCoreDrainTests
         sut.Submit("llama");
 
         sut.Core.BeginDrain(TimeSpan.FromMilliseconds(250));
-        Assert.Equal(new GracefulShutdown("proxy server shutting down", 1), sut.Outboxes[w1].Frames[^1]);
-        Assert.Empty(sut.Outboxes[w1].Closes);
+        Assert.Equal(new GracefulShutdown("proxy server shutting down", 1), sut.Sinks[w1].Frames[^1]);
+        Assert.Empty(sut.Sinks[w1].Closes);
         sut.Complete(w1, "request-1");
 
-        Assert.Equal([(1000, "graceful shutdown complete")], sut.Outboxes[w1].Closes);
+        Assert.Equal([(1000, "graceful shutdown complete")], sut.Sinks[w1].Closes);
         Assert.Equal(["request-1"], sut.RequestsSentTo(w1));
         Assert.Equal(["request-2"], sut.Core.QueuedIds());
         Assert.True(sut.Core.Drained.IsCompleted);
@@ -38,14 +38,14 @@ public sealed class DispatchCoreDrainTests
         sut.Core.BeginDrain(TimeSpan.FromSeconds(10));
 
         sut.Time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
-        Assert.Empty(sut.Outboxes[w1].Closes);
+        Assert.Empty(sut.Sinks[w1].Closes);
         sut.Time.Advance(TimeSpan.FromTicks(1));
 
         Assert.Equal([Failed(DispatchFailureKind.DrainTimedOut)], sut.Events("request-1"));
         Assert.Equal("Service temporarily unavailable while workers shut down", DispatchFailure.Of(DispatchFailureKind.DrainTimedOut).Message);
-        Assert.Equal([(1000, "graceful shutdown timed out")], sut.Outboxes[w1].Closes);
-        Assert.DoesNotContain(sut.Outboxes[w1].Frames, f => f is CancelRequest);
-        Assert.Equal(new GracefulShutdown("proxy server shutting down", 10), sut.Outboxes[w1].Frames[^1]);
+        Assert.Equal([(1000, "graceful shutdown timed out")], sut.Sinks[w1].Closes);
+        Assert.DoesNotContain(sut.Sinks[w1].Frames, f => f is CancelRequest);
+        Assert.Equal(new GracefulShutdown("proxy server shutting down", 10), sut.Sinks[w1].Frames[^1]);
         Assert.True(sut.Core.Drained.IsCompleted);
     }
 
@@ -57,8 +57,8 @@ public sealed class DispatchCoreDrainTests
 
         sut.Core.BeginDrain(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(new GracefulShutdown("proxy server shutting down", 5), sut.Outboxes[w1].Frames[^1]);
-        Assert.Equal([(1000, "graceful shutdown complete")], sut.Outboxes[w1].Closes);
+        Assert.Equal(new GracefulShutdown("proxy server shutting down", 5), sut.Sinks[w1].Frames[^1]);
+        Assert.Equal([(1000, "graceful shutdown complete")], sut.Sinks[w1].Closes);
         Assert.True(sut.Core.Drained.IsCompleted);
     }
 
@@ -88,9 +88,9 @@ public sealed class DispatchCoreDrainTests
 
         var w1 = sut.Register("late", ["llama"]);
 
-        Assert.IsType<RegisterAck>(sut.Outboxes[w1].Frames[0]);
-        Assert.Equal(new GracefulShutdown("proxy server shutting down", 5), sut.Outboxes[w1].Frames[1]);
-        Assert.Equal(2, sut.Outboxes[w1].Frames.Count);
-        Assert.Equal([(1000, "graceful shutdown complete")], sut.Outboxes[w1].Closes);
+        Assert.IsType<RegisterAck>(sut.Sinks[w1].Frames[0]);
+        Assert.Equal(new GracefulShutdown("proxy server shutting down", 5), sut.Sinks[w1].Frames[1]);
+        Assert.Equal(2, sut.Sinks[w1].Frames.Count);
+        Assert.Equal([(1000, "graceful shutdown complete")], sut.Sinks[w1].Closes);
     }
 }

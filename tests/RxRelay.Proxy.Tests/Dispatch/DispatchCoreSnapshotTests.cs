@@ -1,5 +1,6 @@
 using RxRelay.Protocol.Messages;
 using RxRelay.Proxy.Dispatch;
+using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
 
 namespace RxRelay.Proxy.Tests.Dispatch;
 
@@ -25,6 +26,19 @@ public sealed class DispatchCoreSnapshotTests
         Assert.Equal(["llama", "*"], snapshot.Workers[0].Models);
         Assert.Equal([KeyValuePair.Create("anthropic", 1)], snapshot.QueueDepths);
         Assert.Equal(1, snapshot.TotalQueueDepth);
+    }
+
+    [Fact]
+    public void Snapshot_CancelledInFlight_NotCountedAsInFlight()
+    {
+        using var sut = CreateSut();
+        sut.Register("a", ["llama"], max: 2);
+        sut.Submit("llama");
+        sut.Core.Cancel("request-1", CancelReason.ClientDisconnect);
+
+        var worker = Assert.Single(sut.Core.Snapshot().Workers);
+
+        Assert.Equal((0, 0u), (worker.InFlight, worker.ReportedLoad));
     }
 
     [Fact]
@@ -54,15 +68,13 @@ public sealed class DispatchCoreSnapshotTests
     }
 
     [Fact]
-    public void Snapshot_CancelledInFlight_NotCountedAsInFlight()
+    [Trait(TestSource.Trait, TestSource.Reference)]
+    public void ModelCatalog_WildcardWorker_WildcardFilteredOut()
     {
         using var sut = CreateSut();
-        sut.Register("a", ["llama"], max: 2);
-        sut.Submit("llama");
-        sut.Core.Cancel("request-1", CancelReason.ClientDisconnect);
+        sut.Register("a", ["gpt-4", "*", "gpt-3.5"]);
+        sut.Register("b", ["gpt-4"]);
 
-        var worker = Assert.Single(sut.Core.Snapshot().Workers);
-
-        Assert.Equal((0, 0u), (worker.InFlight, worker.ReportedLoad));
+        Assert.Equal(["gpt-4", "gpt-3.5"], sut.Core.ModelCatalog(Provider));
     }
 }

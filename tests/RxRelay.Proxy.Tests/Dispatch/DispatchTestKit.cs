@@ -5,7 +5,7 @@ using RxRelay.Proxy.Dispatch;
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>Records what the core sends to one worker; can be told to refuse frames.</summary>
-internal sealed class RecordingOutbox : IWorkerOutbox
+internal sealed class RecordingFrameSink : IWorkerFrameSink
 {
     public List<ProxyMessage> Frames { get; } = [];
 
@@ -28,7 +28,7 @@ internal sealed class RecordingOutbox : IWorkerOutbox
     public void Close(ushort code, string reason) => Closes.Add((code, reason));
 }
 
-/// <summary>A core on virtual time plus terse helpers; one per test.</summary>
+/// <summary>The shared setup of the dispatch-core tests: a core on virtual time plus terse helpers; one per test.</summary>
 internal sealed class CoreHarness : IDisposable
 {
     public const string Provider = "openai";
@@ -42,15 +42,15 @@ internal sealed class CoreHarness : IDisposable
 
     public DispatchCore Core { get; }
 
-    public Dictionary<string, RecordingOutbox> Outboxes { get; } = [];
+    public Dictionary<string, RecordingFrameSink> Sinks { get; } = [];
 
     public Dictionary<string, RequestHandle> Handles { get; } = [];
 
     public string Register(string name, string[] models, uint max = 1, uint load = 0, string provider = Provider)
     {
-        var outbox = new RecordingOutbox();
-        var registration = Core.RegisterWorker(provider, name, models, max, load, "2026-04-bridge-v1", outbox);
-        Outboxes[registration.WorkerId] = outbox;
+        var sink = new RecordingFrameSink();
+        var registration = Core.RegisterWorker(provider, name, models, max, load, "2026-04-bridge-v1", sink);
+        Sinks[registration.WorkerId] = sink;
         return registration.WorkerId;
     }
 
@@ -69,7 +69,7 @@ internal sealed class CoreHarness : IDisposable
     public static ResponseComplete Completion(string requestId, ushort status = 200, string body = "ok") =>
         new(requestId, status, new Dictionary<string, string>(StringComparer.Ordinal), body);
 
-    public IReadOnlyList<string> RequestsSentTo(string workerId) => Outboxes[workerId].RequestIds;
+    public IReadOnlyList<string> RequestsSentTo(string workerId) => Sinks[workerId].RequestIds;
 
     /// <summary>Every event buffered for a request so far (reading frees the buffer, as the HTTP handler would).</summary>
     public List<RequestEvent> Events(string requestId)
@@ -84,4 +84,27 @@ internal sealed class CoreHarness : IDisposable
     public static RequestEvent.Failed Failed(DispatchFailureKind kind) => new(DispatchFailure.Of(kind));
 
     public void Dispose() => Core.Dispose();
+}
+
+/// <summary>
+/// The <c>Source</c> trait of a dispatch-core test: where the rule it checks came from (filter with
+/// <c>--filter Source=Reference</c>). Tests without it check RxRelay's own rules.
+/// </summary>
+internal static class TestSource
+{
+    public const string Trait = "Source";
+
+    /// <summary>The 15 upstream server-core tests (reference 10.1), ported; adjusted ones say why.</summary>
+    public const string Reference = "Reference";
+
+    /// <summary>One test per RxRelay improvement over upstream dispatch (DESIGN.md fixes 1, 4, 5, 6, 13).</summary>
+    public const string Improvement = "Improvement";
+
+    /// <summary>
+    /// Contract-harness scenarios of reference 10.4 items 3–24 that apply to the server core (the item
+    /// number is on the test). Covered elsewhere: 3–4 (DispatchCoreDrainTests), 9, 16, 17, 23, 24
+    /// (<see cref="Reference"/> tests). Not here: 5 (provider deletion is library-only upstream and not
+    /// offered), 12–13 (stale-worker expiry is the socket layer's heartbeat, not a core state).
+    /// </summary>
+    public const string HarnessScenario = "HarnessScenario";
 }

@@ -17,33 +17,36 @@ public sealed class DispatcherTests
         new("openai", model, "/v1/chat/completions", streaming, "{}", NoHeaders);
 
     [Fact]
-    public async Task SubmitAsync_ManyThreadsAtOnce_DistinctIdsAndNoLostRequests()
+    public async Task Submit_ManyThreadsAtOnce_DistinctIdsAndNoLostRequests()
     {
-        await using var sut = CreateSut();
+        using var sut = CreateSut();
         var ids = new ConcurrentBag<string>();
 
-        await Parallel.ForAsync(0, 800, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) =>
-            ids.Add((await sut.SubmitAsync(Request("llama"), ct)).RequestId));
-        var outbox = new ThreadSafeOutbox();
-        await sut.RegisterWorkerAsync("openai", new Register("big", ["llama"], 1000, null, 0), outbox);
+        await Parallel.ForAsync(0, 800, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (_, ct) =>
+        {
+            ids.Add(sut.Submit(Request("llama"), ct).RequestId);
+            return ValueTask.CompletedTask;
+        });
+        var sink = new ThreadSafeFrameSink();
+        sut.RegisterWorker("openai", new Register("big", ["llama"], 1000, null, 0), sink);
 
         var expected = Enumerable.Range(1, 800).Select(i => "request-" + i).ToHashSet();
         Assert.Equal(expected, ids.ToHashSet());
-        Assert.Equal(expected, outbox.Frames.OfType<WorkerRequest>().Select(r => r.RequestId).ToHashSet());
-        Assert.Equal(800, outbox.Frames.OfType<WorkerRequest>().Count());
-        Assert.Equal(0, (await sut.GetSnapshotAsync()).TotalQueueDepth);
+        Assert.Equal(expected, sink.Frames.OfType<WorkerRequest>().Select(r => r.RequestId).ToHashSet());
+        Assert.Equal(800, sink.Frames.OfType<WorkerRequest>().Count());
+        Assert.Equal(0, sut.GetSnapshot().TotalQueueDepth);
     }
 
     [Fact]
-    public async Task SubmitAsync_StreamingRoundTrip_HandlerReadsChunksThenCompletion()
+    public async Task Submit_StreamingRoundTrip_HandlerReadsChunksThenCompletion()
     {
-        await using var sut = CreateSut();
-        var registration = await sut.RegisterWorkerAsync("openai", new Register("a", ["llama"], 1, null, 0), new ThreadSafeOutbox());
-        var outcome = await sut.SubmitAsync(Request("llama", streaming: true));
+        using var sut = CreateSut();
+        var registration = sut.RegisterWorker("openai", new Register("a", ["llama"], 1, null, 0), new ThreadSafeFrameSink());
+        var outcome = sut.Submit(Request("llama", streaming: true));
         var completion = new ResponseComplete(outcome.RequestId, 200, NoHeaders, "");
 
-        Assert.Equal(FrameVerdict.Accepted, await sut.OnChunkAsync(registration.WorkerId, new ResponseChunk(outcome.RequestId, "data: a\n\n")));
-        Assert.Equal(FrameVerdict.Accepted, await sut.OnCompleteAsync(registration.WorkerId, completion));
+        Assert.Equal(FrameVerdict.Accepted, sut.OnChunk(registration.WorkerId, new ResponseChunk(outcome.RequestId, "data: a\n\n")));
+        Assert.Equal(FrameVerdict.Accepted, sut.OnComplete(registration.WorkerId, completion));
         var events = new List<RequestEvent>();
         await foreach (var item in outcome.Handle!.Events.ReadAllAsync()) events.Add(item);
 
@@ -54,69 +57,69 @@ public sealed class DispatcherTests
     public async Task QueueTimeout_TimerFiresOnAnotherThread_RunsUnderTheLock()
     {
         var time = new FakeTimeProvider();
-        await using var sut = CreateSut(time);
-        var outcome = await sut.SubmitAsync(Request("nobody"));
+        using var sut = CreateSut(time);
+        var outcome = sut.Submit(Request("nobody"));
 
         time.Advance(TimeSpan.FromSeconds(30));
         var terminal = await outcome.Handle!.Events.ReadAsync();
 
         Assert.Equal(new RequestEvent.Failed(DispatchFailure.Of(DispatchFailureKind.QueueTimeout)), terminal);
-        Assert.Equal(0, (await sut.GetSnapshotAsync()).TotalQueueDepth);
+        Assert.Equal(0, sut.GetSnapshot().TotalQueueDepth);
     }
 
     [Fact]
-    public async Task BeginDrainAsync_WorkerFinishes_DrainedCompletes()
+    public async Task BeginDrain_WorkerFinishes_DrainedCompletes()
     {
-        await using var sut = CreateSut();
-        var outbox = new ThreadSafeOutbox();
-        var registration = await sut.RegisterWorkerAsync("openai", new Register("a", ["llama"], 1, null, 0), outbox);
-        var outcome = await sut.SubmitAsync(Request("llama"));
+        using var sut = CreateSut();
+        var sink = new ThreadSafeFrameSink();
+        var registration = sut.RegisterWorker("openai", new Register("a", ["llama"], 1, null, 0), sink);
+        var outcome = sut.Submit(Request("llama"));
 
-        await sut.BeginDrainAsync(TimeSpan.FromSeconds(5));
+        sut.BeginDrain(TimeSpan.FromSeconds(5));
         Assert.False(sut.Drained.IsCompleted);
-        await sut.OnCompleteAsync(registration.WorkerId, new ResponseComplete(outcome.RequestId, 200, NoHeaders, "ok"));
+        sut.OnComplete(registration.WorkerId, new ResponseComplete(outcome.RequestId, 200, NoHeaders, "ok"));
         await sut.Drained.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal([((ushort)1000, "graceful shutdown complete")], outbox.Closes.ToList());
+        Assert.Equal([((ushort)1000, "graceful shutdown complete")], sink.Closes.ToList());
     }
 
     [Fact]
     public async Task TimerFiringInsideAnOperation_IsAppliedRightAfterIt_NotLost()
     {
         // This clock fires every timer the moment it is created, i.e. inside the operation that armed it.
-        await using var sut = new Dispatcher(new DispatchOptions { MaxQueueLength = null }, new EagerTimeProvider());
-        var outbox = new ThreadSafeOutbox();
-        await sut.RegisterWorkerAsync("openai", new Register("a", ["llama"], 1, null, 0), outbox);
-        var outcome = await sut.SubmitAsync(Request("llama"));
+        using var sut = new Dispatcher(new DispatchOptions { MaxQueueLength = null }, new EagerTimeProvider());
+        var sink = new ThreadSafeFrameSink();
+        sut.RegisterWorker("openai", new Register("a", ["llama"], 1, null, 0), sink);
+        var outcome = sut.Submit(Request("llama"));
 
-        await sut.BeginDrainAsync(TimeSpan.FromSeconds(5));
+        sut.BeginDrain(TimeSpan.FromSeconds(5));
 
         Assert.Equal(new RequestEvent.Failed(DispatchFailure.Of(DispatchFailureKind.DrainTimedOut)), await outcome.Handle!.Events.ReadAsync());
-        Assert.Equal([((ushort)1000, "graceful shutdown timed out")], outbox.Closes.ToList());
+        Assert.Equal([((ushort)1000, "graceful shutdown timed out")], sink.Closes.ToList());
         await sut.Drained.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
-    public async Task Disposed_EveryLaterCallFails_AndDisposingTwiceIsHarmless()
+    public void Disposed_EveryLaterCallFails_AndDisposingTwiceIsHarmless()
     {
         var sut = CreateSut();
-        await sut.DisposeAsync();
-        await sut.DisposeAsync();
+        sut.Dispose();
+        sut.Dispose();
 
-        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => sut.SubmitAsync(Request("llama")));
-        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => sut.GetSnapshotAsync());
+        Assert.Throws<ObjectDisposedException>(() => sut.Submit(Request("llama")));
+        Assert.Throws<ObjectDisposedException>(() => sut.GetSnapshot());
     }
 
     [Fact]
     public async Task CancelledToken_CallIsNotApplied()
     {
-        await using var sut = CreateSut();
+        using var sut = CreateSut();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.SubmitAsync(Request("llama"), cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => sut.Submit(Request("llama"), cancelled.Token));
 
-        Assert.Equal(0, (await sut.GetSnapshotAsync()).TotalQueueDepth);
+        Assert.Equal(0, sut.GetSnapshot().TotalQueueDepth);
     }
 
     private sealed class EagerTimeProvider : TimeProvider
@@ -139,7 +142,7 @@ public sealed class DispatcherTests
         }
     }
 
-    private sealed class ThreadSafeOutbox : IWorkerOutbox
+    private sealed class ThreadSafeFrameSink : IWorkerFrameSink
     {
         private readonly ConcurrentQueue<ProxyMessage> _frames = new();
 

@@ -20,10 +20,11 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
 
     public WorkerSocketSessionTests() => dispatcher = new Dispatcher(new DispatchOptions(), time);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         sockets.Dispose();
-        await dispatcher.DisposeAsync();
+        dispatcher.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private Task StartSut() =>
@@ -116,7 +117,7 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
 
         Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
-        Assert.Empty((await dispatcher.GetSnapshotAsync()).Workers);
+        Assert.Empty(dispatcher.GetSnapshot().Workers);
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
 
         Assert.Equal((WebSocketCloseStatus.NormalClosure, "worker heartbeat timed out"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
-        Assert.Empty((await dispatcher.GetSnapshotAsync()).Workers);
+        Assert.Empty(dispatcher.GetSnapshot().Workers);
     }
 
     [Fact]
@@ -160,6 +161,6 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
 
         Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
-        Assert.Empty((await dispatcher.GetSnapshotAsync()).Workers);
+        Assert.Empty(dispatcher.GetSnapshot().Workers);
     }
 }

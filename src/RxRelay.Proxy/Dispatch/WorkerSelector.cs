@@ -1,8 +1,11 @@
-using RxRelay.Protocol.Messages;
-
 namespace RxRelay.Proxy.Dispatch;
 
-internal sealed partial class DispatchCore
+/// <summary>
+/// Chooses the worker for a request: the model indexes (one per provider, one over all providers) and
+/// the round-robin cursors. Owned by <see cref="DispatchCore"/> and called only from it, so not
+/// thread-safe.
+/// </summary>
+internal sealed class WorkerSelector
 {
     // The fallback pass keys its cursors under this provider name, as upstream does.
     private const string AnyProviderCursor = "_any";
@@ -11,28 +14,46 @@ internal sealed partial class DispatchCore
     // without bound, so it is simply reset when it gets large.
     private const int MaxCursors = 10_000;
 
+    private readonly Dictionary<string, WorkerIndex> _indexByProvider = new(StringComparer.Ordinal);
+    private readonly WorkerIndex _indexAnyProvider = new();
     private readonly Dictionary<(string Provider, string Model), long> _cursors = [];
 
     /// <summary>Workers examined by selection so far; lets tests prove the model index is used.</summary>
-    internal long SelectionVisits { get; private set; }
+    public long Visits { get; private set; }
 
-    /// <summary>Queue sets examined by pulls so far.</summary>
-    internal long QueueVisits => _queue.Visits;
+    /// <summary>Makes <paramref name="worker"/> selectable for its current models.</summary>
+    public void Add(WorkerState worker)
+    {
+        if (!_indexByProvider.TryGetValue(worker.Provider, out var index))
+            _indexByProvider[worker.Provider] = index = new WorkerIndex();
+        index.Add(worker);
+        _indexAnyProvider.Add(worker);
+    }
+
+    /// <summary>Forgets <paramref name="worker"/> (also before its models change).</summary>
+    public void Remove(WorkerState worker)
+    {
+        var index = _indexByProvider[worker.Provider];
+        index.Remove(worker);
+        if (index.WorkerCount == 0) _indexByProvider.Remove(worker.Provider);
+        _indexAnyProvider.Remove(worker);
+    }
 
     /// <summary>
-    /// Assigns <paramref name="request"/> to the best worker with room: first among its own provider's
-    /// workers, then among all providers (reference 5.2–5.3). False when nobody has room.
+    /// The best worker with room for <paramref name="request"/>: first among its own provider's
+    /// workers, then among all providers (reference 5.2–5.3). Null when nobody has room.
     /// </summary>
-    private bool TryAssign(PendingRequest request)
+    public WorkerState? Select(PendingRequest request)
     {
         var model = request.Submit.Model;
         var provider = request.Submit.Provider;
-        var worker = Select(_indexByProvider.GetValueOrDefault(provider), provider, model)
+        return Select(_indexByProvider.GetValueOrDefault(provider), provider, model)
             ?? Select(_indexAnyProvider, AnyProviderCursor, model);
-        if (worker is null) return false;
-        Assign(request, worker);
-        return true;
     }
+
+    /// <summary>True if any non-draining worker of any provider advertises the model or <c>*</c>.</summary>
+    public bool AnyWorkerAdvertises(string model) =>
+        _indexAnyProvider.ExactFor(model).Concat(_indexAnyProvider.Wildcard).Any(w => !w.IsDraining && !w.IsLost);
 
     /// <summary>
     /// Minimum selection load wins; ties go round-robin: the first tied worker registered after the
@@ -48,7 +69,7 @@ internal sealed partial class DispatchCore
         WorkerState? next = null;
         foreach (var worker in index.ExactFor(model).Concat(index.Wildcard))
         {
-            SelectionVisits++;
+            Visits++;
             if (!worker.CanTakeWork) continue;
             var load = worker.SelectionLoad;
             if (first is null || load < first.SelectionLoad)
@@ -73,29 +94,4 @@ internal sealed partial class DispatchCore
         if (_cursors.Count >= MaxCursors && !_cursors.ContainsKey((provider, model))) _cursors.Clear();
         _cursors[(provider, model)] = sequence;
     }
-
-    /// <summary>Reserves a slot (in-flight list, reported load + 1) and sends the <c>request</c> frame.</summary>
-    private void Assign(PendingRequest request, WorkerState worker)
-    {
-        request.Worker = worker;
-        worker.InFlight.Add(request);
-        worker.ReportedLoad++;
-        var submit = request.Submit;
-        Send(worker, new WorkerRequest(
-            request.Id, submit.Model, submit.EndpointPath, submit.IsStreaming, submit.Body, submit.Headers));
-    }
-
-    /// <summary>The worker takes the oldest compatible queued requests (any provider) while it has room.</summary>
-    private void PullFor(WorkerState worker)
-    {
-        while (worker.CanTakeWork && _queue.EarliestFor(worker) is { } request)
-        {
-            _queue.Remove(request);
-            Assign(request, worker);
-        }
-    }
-
-    /// <summary>True if any non-draining worker of any provider advertises the model or <c>*</c>.</summary>
-    private bool AnyWorkerAdvertises(string model) =>
-        _indexAnyProvider.ExactFor(model).Concat(_indexAnyProvider.Wildcard).Any(w => !w.IsDraining && !w.IsLost);
 }

@@ -3,11 +3,12 @@ using RxRelay.Protocol.Messages;
 namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
-/// The dispatch core's only way to talk to one worker socket. Implemented by the worker socket layer
-/// over its own bounded outbound queue. Both members are called from the dispatch loop, so they must
-/// return at once and never block or await.
+/// Where the dispatch core puts the frames the proxy sends to one worker: the core's only way to talk
+/// to that worker's socket. Implemented by the worker socket layer over its own bounded outbound queue.
+/// Both members are called by the core, under the <see cref="Dispatcher"/>'s lock, so they must return
+/// at once and never block or await.
 /// </summary>
-internal interface IWorkerOutbox
+internal interface IWorkerFrameSink
 {
     /// <summary>
     /// Enqueues one frame for the socket writer, in call order. Returns <see langword="false"/> when the

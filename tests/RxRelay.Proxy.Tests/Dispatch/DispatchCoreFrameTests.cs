@@ -1,13 +1,27 @@
-using RxRelay.Protocol.Messages;
 using RxRelay.Proxy.Dispatch;
 using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
 
 namespace RxRelay.Proxy.Tests.Dispatch;
 
-/// <summary>Frames a worker must not send (reference 1.6, 5.8) and an outbox that refuses frames.</summary>
-public sealed class DispatchCoreProtocolTests
+/// <summary>Chunks and completions from workers, and frames a worker must not send (reference 1.6, 5.8).</summary>
+public sealed class DispatchCoreFrameTests
 {
     private static CoreHarness CreateSut() => new();
+
+    [Fact]
+    public void OnChunk_NonStreamingRequest_DroppedAndCompletionStillDelivered()
+    {
+        using var sut = CreateSut();
+        var w1 = sut.Register("a", ["llama"]);
+        sut.Submit("llama");
+
+        Assert.Equal(FrameVerdict.Dropped, sut.Core.OnChunk(w1, "request-1", "stray"));
+        sut.Complete(w1, "request-1", 202, "{}");
+
+        var completed = Assert.IsType<RequestEvent.Completed>(Assert.Single(sut.Events("request-1")));
+        Assert.Equal((202, "{}"), (completed.Response.StatusCode, completed.Response.Body));
+        Assert.True(sut.IsEnded("request-1"));
+    }
 
     [Fact]
     public void OnChunk_UnknownRequest_ViolationClose1002AndInFlightRequeued()
@@ -18,7 +32,7 @@ public sealed class DispatchCoreProtocolTests
 
         Assert.Equal(FrameVerdict.ProtocolViolation, sut.Core.OnChunk(w1, "request-99", "x"));
 
-        Assert.Equal([(1002, "worker registration protocol error")], sut.Outboxes[w1].Closes);
+        Assert.Equal([(1002, "worker registration protocol error")], sut.Sinks[w1].Closes);
         Assert.Equal(["request-1"], sut.Core.QueuedIds());
         Assert.False(sut.Core.OnWorkerGone(w1));
     }
@@ -34,7 +48,7 @@ public sealed class DispatchCoreProtocolTests
         Assert.Equal(FrameVerdict.ProtocolViolation, sut.Complete(w2, "request-1", body: "forged"));
 
         Assert.Empty(sut.Events("request-1"));
-        Assert.Equal([(1002, "worker registration protocol error")], sut.Outboxes[w2].Closes);
+        Assert.Equal([(1002, "worker registration protocol error")], sut.Sinks[w2].Closes);
         Assert.Equal(["request-1"], sut.Core.InFlightOf(w1));
         Assert.Equal(FrameVerdict.Accepted, sut.Complete(w1, "request-1", body: "real"));
         Assert.Equal([new RequestEvent.Completed(Completion("request-1", body: "real"))], sut.Events("request-1"), new CompletionComparer());
@@ -48,22 +62,7 @@ public sealed class DispatchCoreProtocolTests
 
         Assert.Equal(FrameVerdict.Dropped, sut.Complete(w1, "request-42"));
 
-        Assert.Empty(sut.Outboxes[w1].Closes);
-    }
-
-    [Fact]
-    public void OnChunk_NonStreamingRequest_DroppedAndCompletionStillDelivered()
-    {
-        using var sut = CreateSut();
-        var w1 = sut.Register("a", ["llama"]);
-        sut.Submit("llama");
-
-        Assert.Equal(FrameVerdict.Dropped, sut.Core.OnChunk(w1, "request-1", "stray"));
-        sut.Complete(w1, "request-1", 202, "{}");
-
-        var completed = Assert.IsType<RequestEvent.Completed>(Assert.Single(sut.Events("request-1")));
-        Assert.Equal((202, "{}"), (completed.Response.StatusCode, completed.Response.Body));
-        Assert.True(sut.IsEnded("request-1"));
+        Assert.Empty(sut.Sinks[w1].Closes);
     }
 
     [Fact]
@@ -87,39 +86,8 @@ public sealed class DispatchCoreProtocolTests
 
         sut.Core.OnProtocolViolation(w1);
 
-        Assert.Equal([(1002, "worker registration protocol error")], sut.Outboxes[w1].Closes);
+        Assert.Equal([(1002, "worker registration protocol error")], sut.Sinks[w1].Closes);
         Assert.Equal(["request-1"], sut.RequestsSentTo(w2));
-    }
-
-    [Fact]
-    public void Submit_OutboxRefusesRequest_WorkerClosed1011AndRequestRequeuedElsewhere()
-    {
-        using var sut = CreateSut();
-        var w1 = sut.Register("a", ["llama"]);
-        var w2 = sut.Register("b", ["llama"]);
-        sut.Submit("llama");
-        sut.Outboxes[w2].Refuse = true;
-
-        sut.Submit("llama");
-
-        Assert.Equal([(1011, "worker outbound queue full")], sut.Outboxes[w2].Closes);
-        Assert.Equal(["request-1"], sut.RequestsSentTo(w1));
-        Assert.Equal(["request-2"], sut.Core.QueuedIds());
-        Assert.Equal(["worker-1"], sut.Core.Snapshot().Workers.Select(w => w.WorkerId));
-    }
-
-    [Fact]
-    public void RegisterWorker_BlankNameNoModelsZeroCapacity_WarningsAndClamp()
-    {
-        using var sut = CreateSut();
-        var registration = sut.Core.RegisterWorker(Provider, "  ", [" ", ""], 0, 0, null, new RecordingOutbox());
-
-        Assert.Equal(
-            ["worker_name was empty after trimming", "worker registered without any routable models"],
-            registration.Warnings);
-        var worker = Assert.Single(sut.Core.Snapshot().Workers);
-        Assert.Equal(new WorkerSnapshot("worker-1", Provider, "  ", [], 0, 1, 0, false), worker with { Models = [] });
-        Assert.Empty(worker.Models);
     }
 
     private sealed class CompletionComparer : IEqualityComparer<RequestEvent>
