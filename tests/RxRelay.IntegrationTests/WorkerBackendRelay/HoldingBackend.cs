@@ -14,9 +14,9 @@ internal sealed class HoldingBackend : IAsyncDisposable
 
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HoldingBackend(TestBackend backend) => Backend = backend;
+    private HoldingBackend(ScriptedBackend backend) => Backend = backend;
 
-    public TestBackend Backend { get; private set; }
+    public ScriptedBackend Backend { get; private set; }
 
     public string Url => Backend.Url;
 
@@ -30,7 +30,7 @@ internal sealed class HoldingBackend : IAsyncDisposable
     public static async Task<HoldingBackend> StartAsync()
     {
         HoldingBackend? holding = null;
-        var backend = await TestBackend.StartAsync((context, request) => holding!.HandleAsync(context, request));
+        var backend = await ScriptedBackend.StartAsync(call => holding!.HandleAsync(call));
         holding = new HoldingBackend(backend);
         return holding;
     }
@@ -44,8 +44,9 @@ internal sealed class HoldingBackend : IAsyncDisposable
         return Backend.DisposeAsync();
     }
 
-    private async Task HandleAsync(HttpContext context, RecordedRequest request)
+    private async Task HandleAsync(BackendCall request)
     {
+        var context = request.Context;
         var aborted = context.RequestAborted;
         try
         {

@@ -7,16 +7,16 @@ namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 /// <summary>Start-up wildcard resolution (reference 7; 10.1 worker tests 12 and 13).</summary>
 public sealed class ModelCatalogTests
 {
-    private static (ModelCatalog Catalog, RecordingLogger<ModelCatalog> Log, BackendHttp Backend) CreateSut(string backendUrl, params string[] models)
+    private static (ModelCatalog Catalog, FakeLogger<ModelCatalog> Log, BackendHttp Backend) CreateSut(string backendUrl, params string[] models)
     {
         var options = RelaySut.Options(backendUrl, 1, models);
         var backend = new BackendHttp(options);
-        var log = new RecordingLogger<ModelCatalog>();
+        var log = new FakeLogger<ModelCatalog>();
         return (new ModelCatalog(options, backend, TimeProvider.System, log), log, backend);
     }
 
-    private static Task<TestBackend> ModelsBackendAsync(string json)
-        => TestBackend.StartAsync(context => context.Request.Path == "/v1/models"
+    private static Task<ScriptedBackend> ModelsBackendAsync(string json)
+        => ScriptedBackend.StartAsync(context => context.Request.Path == "/v1/models"
             ? ReferenceBackend.WriteAsync(context.Response, 200, "application/json", json)
             : ReferenceBackend.WriteAsync(context.Response, 404, "text/plain", "not found"));
 
@@ -31,7 +31,7 @@ public sealed class ModelCatalogTests
         }
 
         Assert.Equal(["llama-3.1-70b", "mistral-large"], catalog.Current);
-        Assert.Empty(models.Received);
+        Assert.Empty(models.Calls);
         Assert.Empty(log.Lines);
     }
 
@@ -46,7 +46,7 @@ public sealed class ModelCatalogTests
         }
 
         Assert.Equal(["gpt-4.1-mini", "claude-3-7-sonnet-20250219"], catalog.Current);
-        Assert.Equal("/v1/models", Assert.Single(models.Received).Path);
+        Assert.Equal("/v1/models", Assert.Single(models.Calls).Path);
         Assert.Equal(
             new LogLine(LogLevel.Information, 2150, "discovered models from backend /v1/models (count=2, models=gpt-4.1-mini,claude-3-7-sonnet-20250219)"),
             Assert.Single(log.Lines));
@@ -85,7 +85,7 @@ public sealed class ModelCatalogTests
     [InlineData(200, """{"models":["x"]}""")]
     public async Task ResolveAsync_WildcardAndUnusableAnswer_KeepsWildcard(int status, string body)
     {
-        await using var models = await TestBackend.StartAsync(context => ReferenceBackend.WriteAsync(context.Response, status, "application/json", body));
+        await using var models = await ScriptedBackend.StartAsync(context => ReferenceBackend.WriteAsync(context.Response, status, "application/json", body));
         var (catalog, log, backend) = CreateSut(models.Url, "*");
         using (backend)
         {

@@ -29,11 +29,11 @@ internal static class ReferenceBackend
         "data: [DONE]\n\n",
     ];
 
-    public static Task<TestBackend> StartAsync() => TestBackend.StartAsync(HandleAsync);
+    public static Task<ScriptedBackend> StartAsync() => ScriptedBackend.StartAsync(HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, RecordedRequest request)
+    private static async Task HandleAsync(BackendCall request)
     {
-        var response = context.Response;
+        var response = request.Response;
         response.Headers.Date = FixedDate;
         var streaming = request.Body.Contains("\"stream\":true", StringComparison.Ordinal);
         var rateLimited = request.Body.Contains("\"rate_limit\":true", StringComparison.Ordinal);

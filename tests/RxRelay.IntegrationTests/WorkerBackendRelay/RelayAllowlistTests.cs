@@ -23,7 +23,7 @@ public sealed class RelayAllowlistTests
 
         Frames.AssertEqual(RelayErrors.PathNotAllowed("request-1", path), completion);
         Assert.Equal("{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"endpoint path '" + path + "' is not allowed\"}}", completion.Body);
-        Assert.Empty(backend.Received);
+        Assert.Empty(backend.Calls);
         Assert.Single(sut.Outbound.Messages);
     }
 
@@ -31,7 +31,7 @@ public sealed class RelayAllowlistTests
     public async Task Start_PathOutsideAllowlist_LogsTheRejectionOnly_NeverARelayLine()
     {
         await using var backend = await ReferenceBackend.StartAsync();
-        var logger = new RecordingLogger<BackendRelaySession>();
+        var logger = new FakeLogger<BackendRelaySession>();
         await using var sut = RelaySut.Create(backend.Url, loggerFactory: new SingleLoggerFactory(logger));
 
         sut.Session.Start(RelaySut.Request("request-1", "/admin"));
@@ -46,7 +46,7 @@ public sealed class RelayAllowlistTests
     public async Task Start_AllowedPath_LogsTheRelayLineAtDebug()
     {
         await using var backend = await ReferenceBackend.StartAsync();
-        var logger = new RecordingLogger<BackendRelaySession>();
+        var logger = new FakeLogger<BackendRelaySession>();
         await using var sut = RelaySut.Create(backend.Url, loggerFactory: new SingleLoggerFactory(logger));
 
         sut.Session.Start(RelaySut.Request("request-1", "/v1/chat/completions"));
@@ -81,6 +81,6 @@ public sealed class RelayAllowlistTests
         var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
 
         Assert.Equal((404, "not found"), (completion.StatusCode, completion.Body));
-        Assert.Equal("/v1/completions", Assert.Single(backend.Received).Path);
+        Assert.Equal("/v1/completions", Assert.Single(backend.Calls).Path);
     }
 }

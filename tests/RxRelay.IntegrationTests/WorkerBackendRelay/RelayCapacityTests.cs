@@ -25,7 +25,7 @@ public sealed class RelayCapacityTests
 
         Frames.AssertEqual(RelayErrors.Overloaded("request-3", 2), rejected);
         Assert.Equal("""{"error":{"type":"worker_overloaded","message":"worker is at its concurrency limit (2)"}}""", rejected.Body);
-        Assert.Equal(2, backend.Backend.Received.Count);
+        Assert.Equal(2, backend.Backend.Calls.Count);
         Assert.Equal([200, 200], new[] { "request-1", "request-2" }.Select(id => (int)sut.Outbound.Completions(id).Single().StatusCode));
     }
 
@@ -70,7 +70,7 @@ public sealed class RelayCapacityTests
         Frames.AssertEqual(RelayErrors.Draining("request-2"), rejected);
         Assert.Equal("""{"error":{"type":"worker_draining","message":"worker is draining and accepts no new requests"}}""", rejected.Body);
         Assert.Equal((200, HeldBody), (finished.StatusCode, finished.Body));
-        Assert.Single(backend.Backend.Received);
+        Assert.Single(backend.Backend.Calls);
     }
 
     [Fact]

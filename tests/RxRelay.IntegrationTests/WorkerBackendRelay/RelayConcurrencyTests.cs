@@ -11,8 +11,9 @@ public sealed class RelayConcurrencyTests
 
     private static string Part(string body, int part) => $"{body}#{part};";
 
-    private static async Task StreamPartsAsync(HttpContext context, RecordedRequest request)
+    private static async Task StreamPartsAsync(BackendCall request)
     {
+        var context = request.Context;
         context.Response.ContentType = "text/event-stream";
         for (var part = 0; part < ChunksPerRequest; part++)
         {
@@ -25,7 +26,7 @@ public sealed class RelayConcurrencyTests
     [Fact]
     public async Task Start_HundredConcurrentStreams_EachCompleteUnmixedAndCompletedOnce()
     {
-        await using var backend = await TestBackend.StartAsync(StreamPartsAsync);
+        await using var backend = await ScriptedBackend.StartAsync(StreamPartsAsync);
         await using var sut = RelaySut.Create(backend.Url, maxConcurrency: Requests);
 
         for (var i = 0; i < Requests; i++)
@@ -44,7 +45,7 @@ public sealed class RelayConcurrencyTests
             Assert.Equal((200, ""), (completion.StatusCode, completion.Body));
         }
 
-        Assert.Equal(Requests, backend.Received.Count);
+        Assert.Equal(Requests, backend.Calls.Count);
         Assert.Equal(0, sut.Session.InFlight);
     }
 }

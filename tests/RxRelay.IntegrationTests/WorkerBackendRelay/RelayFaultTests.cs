@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Relay;
 
@@ -9,22 +7,15 @@ namespace RxRelay.IntegrationTests.WorkerBackendRelay;
 /// <summary>Each request fails alone: backend down, cancel, a dead socket, disposal.</summary>
 public sealed class RelayFaultTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Start_BackendDown_502ThenNextRequestOnSameSessionServed()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         await using var sut = RelaySut.Create($"http://127.0.0.1:{port}");
 
         sut.Session.Start(RelaySut.Request("request-1"));
         var failed = await sut.Outbound.WaitForCompletionAsync("request-1");
-        await using var backend = await TestBackend.StartAsync(context => ReferenceBackend.WriteAsync(context.Response, 200, "application/json", "{}"), port);
+        await using var backend = await ScriptedBackend.StartAsync(context => ReferenceBackend.WriteAsync(context.Response, 200, "application/json", "{}"), new ScriptedBackendOptions { Port = port });
         sut.Session.Start(RelaySut.Request("request-2"));
         var served = await sut.Outbound.WaitForCompletionAsync("request-2");
 
@@ -108,7 +99,7 @@ public sealed class RelayFaultTests
         sut.Session.Start(RelaySut.Request("request-3"));
 
         Assert.Empty(sut.Outbound.Messages.OfType<ResponseComplete>());
-        Assert.Equal(2, backend.Backend.Received.Count);
+        Assert.Equal(2, backend.Backend.Calls.Count);
         Assert.Equal(0, sut.Session.InFlight);
         Assert.Equal([0, 1, 2, 1, 0], counts);
         Assert.True(completed);
@@ -129,6 +120,6 @@ public sealed class RelayFaultTests
 
         Assert.Equal("done:{\"model\":\"gpt-4.1-mini\"}", completion.Body);
         Assert.Single(sut.Outbound.Completions("request-1"));
-        Assert.Single(backend.Backend.Received);
+        Assert.Single(backend.Backend.Calls);
     }
 }

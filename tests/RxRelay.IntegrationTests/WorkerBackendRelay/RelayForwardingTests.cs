@@ -9,7 +9,7 @@ public sealed class RelayForwardingTests
         => headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.Ordinal);
 
     /// <summary>What the backend sees besides the forwarded headers: the HTTP client's own.</summary>
-    private static Dictionary<string, string> WithTransport(TestBackend backend, int bodyLength, Dictionary<string, string> forwarded)
+    private static Dictionary<string, string> WithTransport(ScriptedBackend backend, int bodyLength, Dictionary<string, string> forwarded)
     {
         var all = new Dictionary<string, string>(forwarded, StringComparer.Ordinal)
         {
@@ -32,7 +32,7 @@ public sealed class RelayForwardingTests
         sut.Session.Start(RelaySut.Request("request-1", "/v1/messages", body: body, headers: headers));
         var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
 
-        var received = Assert.Single(backend.Received);
+        var received = Assert.Single(backend.Calls);
         Assert.Equal(("POST", "/v1/messages", body), (received.Method, received.Path, received.Body));
         Assert.Equal(WithTransport(backend, body.Length, headers), received.Headers);
         Frames.AssertEqual(
@@ -72,7 +72,7 @@ public sealed class RelayForwardingTests
         sut.Session.Start(RelaySut.Request("request-1", "/v1/responses", body: body, headers: headers));
         var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
 
-        Assert.Equal(WithTransport(backend, body.Length, headers), Assert.Single(backend.Received).Headers);
+        Assert.Equal(WithTransport(backend, body.Length, headers), Assert.Single(backend.Calls).Headers);
         Frames.AssertEqual(
             new ResponseComplete("request-1", 201, H(("content-type", "application/json"), ("date", ReferenceBackend.FixedDate),
                 ("openai-beta", "responses=v1"), ("x-backend-trace", "openai-responses-backend")), ReferenceBackend.ResponsesBody),

@@ -33,7 +33,7 @@ public sealed class RelayHeaderTests
                 ["host"] = new Uri(backend.Url).Authority,
                 ["x-trace-id"] = "trace-123",
             },
-            Assert.Single(backend.Received).Headers);
+            Assert.Single(backend.Calls).Headers);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class RelayHeaderTests
         sut.Session.Start(RelaySut.Request("request-1", "/v1/messages", body: body, headers: new Dictionary<string, string>()));
         await sut.Outbound.WaitForCompletionAsync("request-1");
 
-        var received = Assert.Single(backend.Received);
+        var received = Assert.Single(backend.Calls);
         Assert.Equal(Encoding.UTF8.GetBytes(body), received.BodyBytes);
         Assert.Equal("application/json", received.Headers["content-type"]);
     }
@@ -54,7 +54,7 @@ public sealed class RelayHeaderTests
     [Fact]
     public async Task Start_RepeatedResponseHeaders_CombinedNotCollapsed()
     {
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.Headers.Append("set-cookie", "a=1; Path=/");
             context.Response.Headers.Append("set-cookie", "b=2; Path=/");

@@ -9,7 +9,7 @@ public sealed class RelayModelsRefreshTests
     [Fact]
     public async Task RefreshModels_BackendLists_ExactModelsUpdateAndCatalogReplaced()
     {
-        await using var backend = await TestBackend.StartAsync(context => ReferenceBackend.WriteAsync(
+        await using var backend = await ScriptedBackend.StartAsync(context => ReferenceBackend.WriteAsync(
             context.Response, 200, "application/json", """{"object":"list","data":[{"id":"gpt-4.1-mini"},{"id":"gpt-oss-120b"}]}"""));
         await using var sut = RelaySut.Create(backend.Url);
 
@@ -18,7 +18,7 @@ public sealed class RelayModelsRefreshTests
 
         Frames.AssertEqual(new ModelsUpdate(["gpt-4.1-mini", "gpt-oss-120b"], 0), sut.Outbound.Messages[0]);
         Assert.Equal(["gpt-4.1-mini", "gpt-oss-120b"], sut.Catalog.Current);
-        Assert.Equal(("GET", "/v1/models"), (backend.Received[0].Method, backend.Received[0].Path));
+        Assert.Equal(("GET", "/v1/models"), (backend.Calls[0].Method, backend.Calls[0].Path));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class RelayModelsRefreshTests
     {
         var refreshReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             if (context.Request.Path == "/v1/models")
             {
@@ -55,7 +55,7 @@ public sealed class RelayModelsRefreshTests
     [InlineData(200, """{"data":[]}""")]
     public async Task RefreshModels_BackendAnswerUnusable_NothingSentListKeptSessionServes(int status, string body)
     {
-        await using var backend = await TestBackend.StartAsync(context => context.Request.Path == "/v1/models"
+        await using var backend = await ScriptedBackend.StartAsync(context => context.Request.Path == "/v1/models"
             ? ReferenceBackend.WriteAsync(context.Response, status, "application/json", body)
             : ReferenceBackend.WriteAsync(context.Response, 200, "application/json", "{}"));
         await using var sut = RelaySut.Create(backend.Url);
@@ -65,7 +65,7 @@ public sealed class RelayModelsRefreshTests
 
         Assert.Empty(sut.Outbound.Messages);
         Assert.Equal(["gpt-4.1-mini"], sut.Catalog.Current);
-        Assert.Single(backend.Received);
+        Assert.Single(backend.Calls);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class RelayModelsRefreshTests
     public async Task RefreshModels_BackendHangs_CallerNotBlockedAndGivesUpAfterTenSeconds()
     {
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             asked.TrySetResult();
             await Task.Delay(Timeout.Infinite, context.RequestAborted);

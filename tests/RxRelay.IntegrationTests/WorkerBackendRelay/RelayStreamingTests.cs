@@ -30,7 +30,7 @@ public sealed class RelayStreamingTests
         var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var secondSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bytes = Encoding.UTF8.GetBytes("caf\u00e9 \U0001F642!");  // é = 2 bytes, 🙂 = 4 bytes
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             await WriteBytesAsync(context.Response, bytes[..4]);   // "caf" + first byte of é
@@ -57,7 +57,7 @@ public sealed class RelayStreamingTests
     public async Task Start_GzipBackendNonStreaming_DecompressedWithoutContentEncoding()
     {
         const string text = """{"id":"chatcmpl-1","choices":[{"message":{"content":"h\u00e9llo"}}]}""";
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "application/json";
             context.Response.Headers.ContentEncoding = "gzip";
@@ -71,7 +71,7 @@ public sealed class RelayStreamingTests
         sut.Session.Start(RelaySut.Request("request-1", headers: headers));
         var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
 
-        Assert.Equal("gzip, deflate, br", Assert.Single(backend.Received).Headers["accept-encoding"]);
+        Assert.Equal("gzip, deflate, br", Assert.Single(backend.Calls).Headers["accept-encoding"]);
         Assert.Equal((200, text), (completion.StatusCode, completion.Body));
         Assert.Equal(["content-type", "date"], completion.Headers.Keys.Order(StringComparer.Ordinal));
     }
@@ -79,7 +79,7 @@ public sealed class RelayStreamingTests
     [Fact]
     public async Task Start_GzipBackendStreaming_DecompressedChunksWithoutContentEncoding()
     {
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.ContentEncoding = "gzip";
@@ -106,7 +106,7 @@ public sealed class RelayStreamingTests
     public async Task Start_BackendResetsMidStream_502AfterChunksAlreadySent()
     {
         var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             await WriteBytesAsync(context.Response, Encoding.UTF8.GetBytes(ReferenceBackend.ResponsesEvents[0]));
@@ -132,7 +132,7 @@ public sealed class RelayStreamingTests
         const int total = 32 * 1024 * 1024;
         long written = 0;
         using var progressed = new SemaphoreSlim(0);
-        await using var backend = await TestBackend.StartAsync(async context =>
+        await using var backend = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             var block = Encoding.ASCII.GetBytes(new string('a', 64 * 1024));

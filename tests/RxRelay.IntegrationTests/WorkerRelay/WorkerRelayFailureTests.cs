@@ -39,7 +39,7 @@ public sealed class WorkerRelayFailureTests
     [Fact]
     public async Task BackendRefusesConnections_502JsonErrorAndTheSessionStaysOpen()
     {
-        var deadPort = LoopbackPort.Refusing();
+        var deadPort = FreePort.Next();
         await using var stack = await WorkerStack.StartEchoAsync(options => options with { BackendUrl = $"http://127.0.0.1:{deadPort}" });
 
         await stack.SendAsync(Frames.Request("request-1", "/v1/chat/completions", true, ChatBody));

@@ -19,7 +19,7 @@ public sealed class WorkerRelayModelsTests
     [Fact]
     public async Task Start_WildcardModelsBackendDown_RegistersTheWildcard()
     {
-        var deadPort = LoopbackPort.Refusing();
+        var deadPort = FreePort.Next();
         await using var stack = await WorkerStack.StartEchoAsync(options => options with { Models = ["*"], BackendUrl = $"http://127.0.0.1:{deadPort}" });
 
         Assert.Equal(Frames.Register(4, "*"), stack.RegisterFrame);

@@ -62,7 +62,7 @@ internal sealed class WorkerStack : IAsyncDisposable
     public static async Task<WorkerStack> StartScriptedAsync(Func<BackendCall, Task> script, Func<WorkerOptions, WorkerOptions>? configure = null)
     {
         var backend = await ScriptedBackend.StartAsync(script);
-        var stack = await StartAsync(backend.BaseUrl, backend, configure);
+        var stack = await StartAsync(backend.Url, backend, configure);
         stack.Backend = backend;
         return stack;
     }

@@ -1,20 +1,21 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace RxRelay.Bench.Targets;
+namespace RxRelay.Testing.Processes;
 
 /// <summary>
-/// Last line of defence for "kill children on exit whatever happens": normal disposal handles the
+/// Every live <see cref="ChildProcess"/>, and the last line of defence for "kill children on exit
+/// whatever happens": normal disposal handles the
 /// usual path (Ctrl-C cancels the run and unwinds through it); this kills whatever is still registered
 /// on SIGTERM, SIGQUIT, an unhandled exception and process exit. (SIGKILL of the harness cannot be intercepted; the children then
 /// outlive it.)
 /// </summary>
-internal static class ChildProcessRegistry
+public static class ChildProcessRegistry
 {
     private static readonly HashSet<Process> Live = [];
     private static readonly List<PosixSignalRegistration> Signals = [];
 
-    /// <summary>Installs the handlers once, at start-up.</summary>
+    /// <summary>Installs the handlers once, at start-up (a harness with children that must not outlive it).</summary>
     public static void Install()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
@@ -29,7 +30,7 @@ internal static class ChildProcessRegistry
         }
     }
 
-    public static void Add(Process process)
+    internal static void Add(Process process)
     {
         lock (Live)
         {
@@ -37,7 +38,7 @@ internal static class ChildProcessRegistry
         }
     }
 
-    public static void Remove(Process process)
+    internal static void Remove(Process process)
     {
         lock (Live)
         {
