@@ -1,11 +1,6 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RxRelay.Bench.Load;
+using RxRelay.Testing.Backends;
 
 namespace RxRelay.Bench.Tests;
 
@@ -21,7 +16,7 @@ public sealed class ClosedLoopRunnerTests
     public async Task EveryNonOkAnswer_IsAnError_AndEveryOkAnswerCompletes()
     {
         int total = 0, ok = 0, unavailable = 0;
-        await using var server = await TestServer.StartAsync(async context =>
+        await using var server = await ScriptedBackend.StartAsync(async context =>
         {
             if (Interlocked.Increment(ref total) % 3 == 0)
             {
@@ -37,7 +32,7 @@ public sealed class ClosedLoopRunnerTests
         using var http = new HttpClient();
 
         var cell = await new ClosedLoopRunner(http).RunAsync(
-            server.Endpoint, Workload.Chat, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 0, CancellationToken.None);
+            ChatEndpoint(server), Workload.Chat, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 0, CancellationToken.None);
 
         Assert.True(unavailable > 0);
         Assert.Equal(unavailable, cell.Errors);
@@ -49,7 +44,7 @@ public sealed class ClosedLoopRunnerTests
     public async Task TruncatedStream_IsAnError_NeverACompletedRequest()
     {
         var answered = 0;
-        await using var server = await TestServer.StartAsync(async context =>
+        await using var server = await ScriptedBackend.StartAsync(async context =>
         {
             Interlocked.Increment(ref answered);
             context.Response.ContentType = "text/event-stream";
@@ -58,7 +53,7 @@ public sealed class ClosedLoopRunnerTests
         using var http = new HttpClient();
 
         var cell = await new ClosedLoopRunner(http).RunAsync(
-            server.Endpoint, Workload.Stream200, "echo", concurrency: 2, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 3, CancellationToken.None);
+            ChatEndpoint(server), Workload.Stream200, "echo", concurrency: 2, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 3, CancellationToken.None);
 
         Assert.True(answered > 0);
         Assert.Equal(answered, cell.Errors);
@@ -69,7 +64,7 @@ public sealed class ClosedLoopRunnerTests
     [Fact]
     public async Task CompleteStream_IsCountedWithItsChunks()
     {
-        await using var server = await TestServer.StartAsync(async context =>
+        await using var server = await ScriptedBackend.StartAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
@@ -77,37 +72,12 @@ public sealed class ClosedLoopRunnerTests
         using var http = new HttpClient();
 
         var cell = await new ClosedLoopRunner(http).RunAsync(
-            server.Endpoint, Workload.Stream200, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 2, CancellationToken.None);
+            ChatEndpoint(server), Workload.Stream200, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 2, CancellationToken.None);
 
         Assert.Equal(0, cell.Errors);
         Assert.True(cell.Requests > 0);
         Assert.Equal(2L * cell.Requests, cell.Chunks);
     }
 
-    private sealed class TestServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private TestServer(WebApplication app, Uri endpoint) => (_app, Endpoint) = (app, endpoint);
-
-        public Uri Endpoint { get; }
-
-        public static async Task<TestServer> StartAsync(RequestDelegate handler)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            app.MapPost("/v1/chat/completions", handler);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new TestServer(app, new Uri(new Uri(address), "/v1/chat/completions"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    private static Uri ChatEndpoint(ScriptedBackend server) => new(server.BaseAddress, "/v1/chat/completions");
 }
