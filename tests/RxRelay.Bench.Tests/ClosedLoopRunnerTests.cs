@@ -16,7 +16,7 @@ public sealed class ClosedLoopRunnerTests
     public async Task EveryNonOkAnswer_IsAnError_AndEveryOkAnswerCompletes()
     {
         int total = 0, ok = 0, unavailable = 0;
-        await using var server = await ScriptedBackend.StartAsync(async context =>
+        await using var server = await StartWarmAsync(async context =>
         {
             if (Interlocked.Increment(ref total) % 3 == 0)
             {
@@ -44,7 +44,7 @@ public sealed class ClosedLoopRunnerTests
     public async Task TruncatedStream_IsAnError_NeverACompletedRequest()
     {
         var answered = 0;
-        await using var server = await ScriptedBackend.StartAsync(async context =>
+        await using var server = await StartWarmAsync(async context =>
         {
             Interlocked.Increment(ref answered);
             context.Response.ContentType = "text/event-stream";
@@ -64,7 +64,7 @@ public sealed class ClosedLoopRunnerTests
     [Fact]
     public async Task CompleteStream_IsCountedWithItsChunks()
     {
-        await using var server = await ScriptedBackend.StartAsync(async context =>
+        await using var server = await StartWarmAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
@@ -80,4 +80,15 @@ public sealed class ClosedLoopRunnerTests
     }
 
     private static Uri ChatEndpoint(ScriptedBackend server) => new(server.BaseAddress, "/v1/chat/completions");
+
+    // One request before the script is installed: the half-second window must not be spent on the
+    // server's first-request start-up (JIT) on a loaded box, and the script's counters see only the cell.
+    private static async Task<ScriptedBackend> StartWarmAsync(Func<BackendCall, Task> script)
+    {
+        var server = await ScriptedBackend.StartAsync(call => call.RespondAsync(204, ""));
+        using var http = new HttpClient();
+        using var warm = await http.GetAsync(server.BaseAddress);
+        server.Handler = script;
+        return server;
+    }
 }
