@@ -1,11 +1,6 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RxRelay.Bench.Load;
+using RxRelay.Testing.Backends;
 
 namespace RxRelay.Bench.Tests;
 
@@ -21,7 +16,7 @@ public sealed class ClosedLoopRunnerTests
     public async Task EveryNonOkAnswer_IsAnError_AndEveryOkAnswerCompletes()
     {
         int total = 0, ok = 0, unavailable = 0;
-        await using var server = await TestServer.StartAsync(async context =>
+        await using var server = await StartWarmAsync(async context =>
         {
             // The first answer of every three is the failure, so even a run slowed down to a single
             // request inside the window (a loaded box, a cold JIT) sees one.
@@ -39,7 +34,7 @@ public sealed class ClosedLoopRunnerTests
         using var http = new HttpClient();
 
         var cell = await new ClosedLoopRunner(http).RunAsync(
-            server.Endpoint, Workload.Chat, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 0, CancellationToken.None);
+            ChatEndpoint(server), Workload.Chat, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 0, CancellationToken.None);
 
         Assert.True(unavailable > 0);
         Assert.Equal(unavailable, cell.Errors);
@@ -51,7 +46,7 @@ public sealed class ClosedLoopRunnerTests
     public async Task TruncatedStream_IsAnError_NeverACompletedRequest()
     {
         var answered = 0;
-        await using var server = await TestServer.StartAsync(async context =>
+        await using var server = await StartWarmAsync(async context =>
         {
             Interlocked.Increment(ref answered);
             context.Response.ContentType = "text/event-stream";
@@ -60,7 +55,7 @@ public sealed class ClosedLoopRunnerTests
         using var http = new HttpClient();
 
         var cell = await new ClosedLoopRunner(http).RunAsync(
-            server.Endpoint, Workload.Stream200, "echo", concurrency: 2, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 3, CancellationToken.None);
+            ChatEndpoint(server), Workload.Stream200, "echo", concurrency: 2, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 3, CancellationToken.None);
 
         Assert.True(answered > 0);
         Assert.Equal(answered, cell.Errors);
@@ -71,7 +66,7 @@ public sealed class ClosedLoopRunnerTests
     [Fact]
     public async Task CompleteStream_IsCountedWithItsChunks()
     {
-        await using var server = await TestServer.StartAsync(async context =>
+        await using var server = await StartWarmAsync(async context =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
@@ -79,37 +74,23 @@ public sealed class ClosedLoopRunnerTests
         using var http = new HttpClient();
 
         var cell = await new ClosedLoopRunner(http).RunAsync(
-            server.Endpoint, Workload.Stream200, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 2, CancellationToken.None);
+            ChatEndpoint(server), Workload.Stream200, "echo", concurrency: 1, warmup: TimeSpan.Zero, duration: Window, expectedChunks: 2, CancellationToken.None);
 
         Assert.Equal(0, cell.Errors);
         Assert.True(cell.Requests > 0);
         Assert.Equal(2L * cell.Requests, cell.Chunks);
     }
 
-    private sealed class TestServer : IAsyncDisposable
+    private static Uri ChatEndpoint(ScriptedBackend server) => new(server.BaseAddress, "/v1/chat/completions");
+
+    // One request before the script is installed: the half-second window must not be spent on the
+    // server's first-request start-up (JIT) on a loaded box, and the script's counters see only the cell.
+    private static async Task<ScriptedBackend> StartWarmAsync(Func<BackendCall, Task> script)
     {
-        private readonly WebApplication _app;
-
-        private TestServer(WebApplication app, Uri endpoint) => (_app, Endpoint) = (app, endpoint);
-
-        public Uri Endpoint { get; }
-
-        public static async Task<TestServer> StartAsync(RequestDelegate handler)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            app.MapPost("/v1/chat/completions", handler);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new TestServer(app, new Uri(new Uri(address), "/v1/chat/completions"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        var server = await ScriptedBackend.StartAsync(call => call.RespondAsync(204, ""));
+        using var http = new HttpClient();
+        using var warm = await http.GetAsync(server.BaseAddress);
+        server.Handler = script;
+        return server;
     }
 }

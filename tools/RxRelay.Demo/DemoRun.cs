@@ -44,11 +44,11 @@ internal static class DemoRun
         var proxyUrl = new Uri($"http://127.0.0.1:{proxyPort}/");
 
         output.WriteLine($"starting echo backend on {echoUrl}");
-        var echo = Track(children, ChildProcess.Start("echo-backend", programs.EchoDll, ["--listen", $"127.0.0.1:{echoPort}", "--models", "echo"], logs));
+        var echo = Track(children, ChildProcess.Start("echo-backend", programs.EchoDll, ["--listen", $"127.0.0.1:{echoPort}", "--models", "echo"], Logged(logs, "echo-backend")));
         await Readiness.UntilOkAsync(http, echo, new Uri(echoUrl, "/v1/models"), StartTimeout, cancellationToken).ConfigureAwait(false);
 
         output.WriteLine($"starting proxy on {proxyUrl}");
-        var proxy = Track(children, ChildProcess.Start("proxy", programs.ProxyDll, ["--listen", $"127.0.0.1:{proxyPort}", "--worker-secret", Secret], logs));
+        var proxy = Track(children, ChildProcess.Start("proxy", programs.ProxyDll, ["--listen", $"127.0.0.1:{proxyPort}", "--worker-secret", Secret], Logged(logs, "proxy")));
         await Readiness.UntilOkAsync(http, proxy, new Uri(proxyUrl, "/health"), StartTimeout, cancellationToken).ConfigureAwait(false);
 
         output.WriteLine("starting worker");
@@ -56,7 +56,7 @@ internal static class DemoRun
         [
             "--proxy-url", proxyUrl.ToString().TrimEnd('/'), "--worker-secret", Secret, "--worker-name", "demo-worker",
             "--models", "echo", "--backend-url", echoUrl.ToString().TrimEnd('/'), "--max-concurrency", "2",
-        ], logs));
+        ], Logged(logs, "worker")));
         await Readiness.UntilWorkersAsync(http, worker, proxyUrl, 1, StartTimeout, cancellationToken).ConfigureAwait(false);
         output.WriteLine("worker registered (GET /health: workers_connected 1)");
 
@@ -64,6 +64,10 @@ internal static class DemoRun
         await client.NonStreamingAsync(cancellationToken).ConfigureAwait(false);
         await client.StreamingAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    // Each program's whole output goes to <logs>/<name>.log; the last lines are kept for a failure report.
+    private static ChildProcessOptions Logged(string logs, string name) =>
+        new() { LogFile = Path.Combine(logs, name + ".log"), KeptLines = 40 };
 
     private static ChildProcess Track(List<ChildProcess> children, ChildProcess child)
     {

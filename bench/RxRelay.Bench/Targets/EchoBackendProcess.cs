@@ -12,7 +12,7 @@ internal static partial class EchoBackendProcess
 {
     public static async Task<(ChildProcess Process, Uri BaseAddress)> StartAsync(PublishedPrograms programs, CancellationToken cancellationToken)
     {
-        var child = ChildProcess.Start("rxrelay-echo-backend", programs.EchoBackend, ["--listen", "127.0.0.1:0", "--models", "echo"]);
+        var child = BenchChildren.Start("rxrelay-echo-backend", programs.EchoBackend, ["--listen", "127.0.0.1:0", "--models", "echo"]);
         try
         {
             var line = await child.WaitForLineAsync(l => ListeningLine().IsMatch(l), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);

@@ -115,7 +115,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
     {
         var secret = "bench-" + Guid.NewGuid().ToString("N");
         var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        var proxy = ChildProcess.Start("rxrelay-proxy", programs.Proxy,
+        var proxy = BenchChildren.Start("rxrelay-proxy", programs.Proxy,
         [
             "--listen", $"127.0.0.1:{port}",
             "--provider", "local",
@@ -133,7 +133,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
                 return relay;
             }
 
-            var worker = ChildProcess.Start("rxrelay-worker", programs.Worker,
+            var worker = BenchChildren.Start("rxrelay-worker", programs.Worker,
             [
                 "--proxy-url", $"http://127.0.0.1:{port}",
                 "--worker-secret", secret,

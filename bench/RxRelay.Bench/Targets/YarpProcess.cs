@@ -10,7 +10,7 @@ internal static class YarpProcess
         var port = FreePort.Next();
         var self = Assembly.GetEntryAssembly()?.Location
             ?? throw new InvalidOperationException("cannot locate rxrelay-bench.dll to start the YARP host");
-        var child = ChildProcess.Start("yarp", self, [YarpProxyHost.Mode, "--listen", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--destination", backend.ToString()]);
+        var child = BenchChildren.Start("yarp", self, [YarpProxyHost.Mode, "--listen", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--destination", backend.ToString()]);
         try
         {
             await child.WaitForLineAsync(l => l.StartsWith(YarpProxyHost.ReadyLine, StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class BackendFaults(ITestOutputHelper output)
     public async Task BackendRefuses_BeforeFirstByte_Client502JsonAndWorkerKeepsServing(bool streaming)
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         var refusing = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var worker = await cluster.StartWorkerAsync(cluster.Worker(refusing));
 

@@ -24,14 +24,14 @@ internal sealed class FaultRig : IAsyncDisposable
 
     public ScriptedBackend SecondBackend { get; }
 
-    public ProgramProcess FirstWorker { get; private set; } = null!;
+    public ChildProcess FirstWorker { get; private set; } = null!;
 
     public BlackholeRelay? Relay { get; private set; }
 
     public static async Task<FaultRig> StartAsync(ITestOutputHelper output, bool throughRelay = false, ProxySettings? proxy = null)
     {
         var cluster = await RelayCluster.StartAsync(output, proxy);
-        var rig = new FaultRig(cluster, cluster.Own(await ScriptedBackend.StartAsync()), cluster.Own(await ScriptedBackend.StartAsync()));
+        var rig = new FaultRig(cluster, cluster.Own(await MockBackend.StartAsync()), cluster.Own(await MockBackend.StartAsync()));
         rig.SecondBackend.Handler = call => call.Path == Bodies.ChatPath && call.Body.Contains("\"stream\":true", StringComparison.Ordinal)
             ? StreamAsync(call, "second")
             : call.RespondAsync(200, "second", ("content-type", "text/plain"));
@@ -50,7 +50,7 @@ internal sealed class FaultRig : IAsyncDisposable
     /// <summary>The SSE answer the second backend streams: "Hel", "lo", [DONE].</summary>
     public static string SecondStream => Sse.ChatDelta("Hel") + Sse.ChatDelta("lo") + Sse.Done;
 
-    public Task<ProgramProcess> StartSecondWorkerAsync()
+    public Task<ChildProcess> StartSecondWorkerAsync()
         => Cluster.StartWorkerAsync(Cluster.Worker(SecondBackend.BaseAddress, "worker-2"));
 
     /// <summary>Capacity is whole again: a fresh request is answered 200 by a live worker.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Hosting;
 
@@ -17,18 +18,24 @@ internal sealed class InProcessWorker : IAsyncDisposable
     public const string RegisteredLine = "connected to proxy, registered worker";
 
     private readonly IHost _host;
+    private readonly FakeLogCollector _log;
 
-    private InProcessWorker(IHost host, CapturedLog log)
+    private InProcessWorker(IHost host, FakeLogCollector log)
     {
         _host = host;
-        Log = log;
+        _log = log;
     }
 
-    public CapturedLog Log { get; }
+    /// <summary>
+    /// The worker's log lines (Information and up), stamped on the clock the test shares across hosts, so
+    /// events of many workers (e.g. "connected to proxy, registered worker") can be compared in time.
+    /// </summary>
+    public IReadOnlyList<(TimeSpan At, string Text)> LogEntries
+        => [.. _log.GetSnapshot().Select(record => (record.Timestamp - DateTimeOffset.UnixEpoch, record.Message))];
 
     /// <summary>Times (on the shared clock) of every "registered" log line, in order.</summary>
     public IReadOnlyList<TimeSpan> Registrations
-        => [.. Log.Entries.Where(e => e.Text.StartsWith(RegisteredLine, StringComparison.Ordinal)).Select(e => e.At)];
+        => [.. LogEntries.Where(e => e.Text.StartsWith(RegisteredLine, StringComparison.Ordinal)).Select(e => e.At)];
 
     public static async Task<InProcessWorker> StartAsync(WorkerSettings settings, Stopwatch clock)
     {
@@ -44,10 +51,11 @@ internal sealed class InProcessWorker : IAsyncDisposable
             IdleTimeout = settings.IdleTimeout,
             ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSecs),
         };
-        var log = new CapturedLog(clock);
+        var log = FakeLogCollector.Create(new FakeLogCollectorOptions { TimeProvider = new SharedClock(clock) });
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(log);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddProvider(new FakeLoggerProvider(log));
         builder.Services.AddRxRelayWorker(options);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(Bounds.Startup);
@@ -67,5 +75,11 @@ internal sealed class InProcessWorker : IAsyncDisposable
         }
 
         _host.Dispose();
+    }
+
+    /// <summary>The test's shared stopwatch as a clock: a log record's timestamp minus the epoch is the time on it.</summary>
+    private sealed class SharedClock(Stopwatch clock) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UnixEpoch + clock.Elapsed;
     }
 }

@@ -13,6 +13,16 @@ internal static class ProgramPaths
 
     public static string EchoBackend => Find("RxRelay.EchoBackend", "rxrelay-echo-backend");
 
+    /// <summary>
+    /// How every program is started: the upstream env names configure the programs too, so a developer's
+    /// shell must not leak into a test.
+    /// </summary>
+    public static ChildProcessOptions Isolated { get; } = new()
+    {
+        Environment = new[] { "PROXY_URL", "WORKER_SECRET", "BACKEND_URL", "MODELS", "LISTEN_ADDR", "PROVIDER_NAME", "MODELRELAY_ADMIN_TOKEN", "MODELRELAY_REQUIRE_API_KEYS", "DATABASE_URL" }
+            .ToDictionary(name => name, string? (_) => null),
+    };
+
     private static string Find(string project, string program)
     {
         // <repo>/tests/RxRelay.EndToEndTests/bin/<Configuration>/<tfm>/

@@ -13,7 +13,7 @@ namespace RxRelay.EndToEndTests.Infrastructure;
 internal sealed class RelayCluster : IAsyncDisposable
 {
     private readonly ITestOutputHelper _output;
-    private readonly List<ProgramProcess> _programs = [];
+    private readonly List<ChildProcess> _programs = [];
     private readonly List<IAsyncDisposable> _owned = [];
 
     private RelayCluster(ITestOutputHelper output, ProxySettings settings)
@@ -30,7 +30,7 @@ internal sealed class RelayCluster : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public ProgramProcess Proxy { get; private set; } = null!;
+    public ChildProcess Proxy { get; private set; } = null!;
 
     public static async Task<RelayCluster> StartAsync(ITestOutputHelper output, ProxySettings? settings = null)
     {
@@ -59,9 +59,9 @@ internal sealed class RelayCluster : IAsyncDisposable
     public WorkerSettings Worker(Uri backend, string name = "worker") => new() { ProxyUrl = ProxyUrl, BackendUrl = backend, Name = name };
 
     /// <summary>Starts a worker process; by default waits until the proxy acknowledged its registration.</summary>
-    public async Task<ProgramProcess> StartWorkerAsync(WorkerSettings settings, bool waitForRegistration = true)
+    public async Task<ChildProcess> StartWorkerAsync(WorkerSettings settings, bool waitForRegistration = true)
     {
-        var worker = Track(ProgramProcess.Start(settings.Name, ProgramPaths.Worker, settings.ToArguments()));
+        var worker = Track(ChildProcess.Start(settings.Name, ProgramPaths.Worker, settings.ToArguments(), ProgramPaths.Isolated));
         if (waitForRegistration)
         {
             await worker.WaitForLineAsync("registration acknowledged", Bounds.Startup);
@@ -74,7 +74,7 @@ internal sealed class RelayCluster : IAsyncDisposable
     public async Task StartProxyAsync(ProxySettings? changed = null)
     {
         Settings = changed is null ? Settings : changed with { Port = Settings.Port };
-        Proxy = Track(ProgramProcess.Start("proxy", ProgramPaths.Proxy, Settings.ToArguments()));
+        Proxy = Track(ChildProcess.Start("proxy", ProgramPaths.Proxy, Settings.ToArguments(), ProgramPaths.Isolated));
         await Eventually.UntilAsync(async () =>
         {
             using var response = await Http.GetAsync("/health");
@@ -116,7 +116,7 @@ internal sealed class RelayCluster : IAsyncDisposable
         return (response, await response.Content.ReadAsStringAsync(bound.Token));
     }
 
-    public ProgramProcess Track(ProgramProcess program)
+    public ChildProcess Track(ChildProcess program)
     {
         lock (_programs)
         {
@@ -128,7 +128,7 @@ internal sealed class RelayCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        List<ProgramProcess> programs;
+        List<ChildProcess> programs;
         lock (_programs)
         {
             programs = [.. _programs];

@@ -12,7 +12,7 @@ public sealed class AnthropicRelayScenarios(ITestOutputHelper output)
     public async Task Messages_NonStreaming_ForwardsAnthropicHeadersAndPreservesAnswer()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         const string answer = """{"id":"msg_1","type":"message","content":[{"type":"text","text":"hello"}]}""";
         backend.Handler = call => call.RespondAsync(200, answer, ("content-type", "application/json"),
             ("anthropic-version", "2023-06-01"), ("anthropic-beta", "tools-2024-04-04"), ("request-id", "anthropic-mock-123"));
@@ -40,7 +40,7 @@ public sealed class AnthropicRelayScenarios(ITestOutputHelper output)
     public async Task Messages_Streaming_RelaysEventsInOrder()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         string[] events =
         [
             Sse.Anthropic("message_start", """{"type":"message_start","message":{"id":"msg_1"}}"""),
@@ -69,7 +69,7 @@ public sealed class AnthropicRelayScenarios(ITestOutputHelper output)
     public async Task Messages_Backend429_IsPassedThroughVerbatim()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         const string error = """{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}""";
         backend.Handler = call => call.RespondAsync(429, error, ("content-type", "application/json"), ("request-id", "anthropic-mock-429"), ("retry-after", "7"));
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress) with { Models = Models });
@@ -87,7 +87,7 @@ public sealed class AnthropicRelayScenarios(ITestOutputHelper output)
     {
         // RxRelay fix 15: upstream turns an error answer to stream:true into a 200 stream.
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         const string error = """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""";
         backend.Handler = call => call.RespondAsync(429, error, ("content-type", "application/json"));
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress) with { Models = Models });

@@ -21,7 +21,7 @@ public sealed class CancelScenarios(ITestOutputHelper output)
     public async Task StreamingClient_DisconnectsAfterFirstChunk_BackendConnectionClosedAndSlotFreed(string path, string body)
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = async call =>
         {
             await call.StartStreamAsync();

@@ -14,8 +14,8 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
     public async Task TwoWorkers_TwoConcurrentRequests_EachWorkerGetsOne()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var first = cluster.Own(await ScriptedBackend.StartAsync());
-        var second = cluster.Own(await ScriptedBackend.StartAsync());
+        var first = cluster.Own(await MockBackend.StartAsync());
+        var second = cluster.Own(await MockBackend.StartAsync());
         var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         first.Handler = call => AnswerWhenBothArrived(call, "backend-a", bothArrived, first, second);
         second.Handler = call => AnswerWhenBothArrived(call, "backend-b", bothArrived, first, second);
@@ -36,7 +36,7 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
     public async Task BusyWorker_PongReportsLoadAndSecondRequestWaitsUntilRelease()
     {
         await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { AdminToken = AdminToken });
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = async call =>
         {
             await call.HoldAsync();
@@ -63,7 +63,7 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
     public async Task QueuedRequest_QueueTimeoutExpires_Gets503TimeoutTextAndFirstStillCompletes()
     {
         await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { QueueTimeoutSecs = 1 });
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = async call =>
         {
             await call.HoldAsync();
@@ -87,7 +87,7 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
     public async Task FullQueue_ThirdRequest_Gets503CapacityTextAndLeavesNoState()
     {
         await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { MaxQueueLen = 1 });
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = async call =>
         {
             await call.HoldAsync();

@@ -13,7 +13,7 @@ public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
     public async Task ChatCompletions_NonStreaming_ForwardsRequestAndPreservesBackendAnswer()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = call => call.RespondAsync(202, """{"id":"chatcmpl-1","object":"chat.completion"}""",
             ("content-type", "application/json"), ("x-backend-trace", "mock-backend"));
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
@@ -38,7 +38,7 @@ public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
     public async Task ChatCompletions_Backend429_IsPassedThroughVerbatim()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         const string error = """{"error":{"message":"rate limited","type":"rate_limit_error"}}""";
         backend.Handler = call => call.RespondAsync(429, error, ("content-type", "application/json"), ("x-backend-trace", "mock-backend"));
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
@@ -54,7 +54,7 @@ public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
     public async Task ChatCompletions_Streaming_RelaysChunksInOrderAsTheyArrive()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         string[] chunks = [Sse.ChatDelta("Hel"), Sse.ChatDelta("lo"), Sse.Done];
         backend.Handler = async call =>
         {
@@ -82,7 +82,7 @@ public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
     public async Task Responses_NonStreaming_ForwardsOpenAiBetaAndPreserves201()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = call => call.RespondAsync(201, """{"id":"resp_123","object":"response"}""",
             ("content-type", "application/json"), ("openai-beta", "responses=v1"), ("x-backend-trace", "openai-responses-backend"));
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
@@ -106,7 +106,7 @@ public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
     public async Task Responses_Backend429_IsPassedThroughWithRetryAfter()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         const string error = """{"error":{"message":"slow down","type":"rate_limit_error"}}""";
         backend.Handler = call => call.RespondAsync(429, error, ("content-type", "application/json"), ("retry-after", "17"));
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
@@ -122,7 +122,7 @@ public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
     public async Task Responses_Streaming_RelaysDeltasAndDoneInOrder()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         string[] chunks = [Sse.ResponsesDelta("Hel"), Sse.ResponsesDelta("lo"), Sse.Done];
         backend.Handler = async call =>
         {

@@ -73,7 +73,7 @@ public sealed class ProxyRestartJitterScenarios(ITestOutputHelper output)
         // The first reconnect decision after the first registration (it may be logged a moment before the
         // test has seen the proxy process exit).
         var firstRegistration = worker.Registrations[0];
-        var line = worker.Log.Entries.First(e => e.At > firstRegistration && e.Text.Contains("reconnecting", StringComparison.Ordinal)).Text;
+        var line = worker.LogEntries.First(e => e.At > firstRegistration && e.Text.Contains("reconnecting", StringComparison.Ordinal)).Text;
         var match = System.Text.RegularExpressions.Regex.Match(line, @"delay_ms=(\d+)");
         Assert.True(match.Success, $"no delay_ms in '{line}'");
         return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

@@ -12,13 +12,13 @@ public sealed class ReconnectScenarios(ITestOutputHelper output)
     public async Task Worker_FirstConnectionDroppedByPlainTcpListener_RegistersWithProxyStartedLaterAndServes()
     {
         var port = FreePort.Next();
-        var backend = await ScriptedBackend.StartAsync();
+        var backend = await MockBackend.StartAsync();
         await using var _ = backend;
         var impostor = new TcpListener(IPAddress.Loopback, port);
         impostor.Start();
         var proxyUrl = new Uri($"http://127.0.0.1:{port}");
-        await using var worker = ProgramProcess.Start("worker", ProgramPaths.Worker,
-            new WorkerSettings { ProxyUrl = proxyUrl, BackendUrl = backend.BaseAddress }.ToArguments());
+        await using var worker = ChildProcess.Start("worker", ProgramPaths.Worker,
+            new WorkerSettings { ProxyUrl = proxyUrl, BackendUrl = backend.BaseAddress }.ToArguments(), ProgramPaths.Isolated);
         using (var accepted = await impostor.AcceptTcpClientAsync().WaitAsync(Bounds.Startup))
         {
             // Accepted and dropped without a word: the worker's first session fails.
@@ -37,7 +37,7 @@ public sealed class ReconnectScenarios(ITestOutputHelper output)
     public async Task Worker_ProxyStoppedGracefullyAndStartedAgain_StaysUpReRegistersAndServes()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         var worker = await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
 
         Assert.Equal(0, await cluster.Proxy.TerminateAsync(Bounds.Prompt));

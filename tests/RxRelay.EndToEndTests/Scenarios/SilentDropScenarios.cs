@@ -14,7 +14,7 @@ public sealed class SilentDropScenarios(ITestOutputHelper output)
     public async Task IdleWorker_LinkBlackholed_BothSidesNoticeAndWorkerHealsOnceRestored()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         var relay = cluster.Own(new BlackholeRelay(cluster.Settings.Port));
         relay.Start();
         var worker = await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress) with { ProxyUrl = relay.Address });
@@ -42,7 +42,7 @@ public sealed class SilentDropScenarios(ITestOutputHelper output)
     public async Task StreamingWorker_LinkBlackholed_ReconnectsOnceItsStreamEndsAndIdleTimeoutPasses()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = async call =>
         {
             await call.StartStreamAsync();

@@ -15,7 +15,7 @@ public sealed class WorkerAuthScenarios(ITestOutputHelper output)
     public async Task ThreeBadSecrets_RateLimitThenAfterCooldownWorkerRegistersAndServes()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -37,7 +37,7 @@ public sealed class WorkerAuthScenarios(ITestOutputHelper output)
     public async Task WorkerWithApiKeyAsSecret_NoStaticSecret_RegistersAndServes()
     {
         await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { WorkerSecret = null, AdminToken = "admin-secret" });
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/keys")
         {
             Content = new StringContent("""{"name":"gpu-box"}""", Encoding.UTF8, new MediaTypeHeaderValue("application/json")),

@@ -14,8 +14,8 @@ public sealed class WorkerDrainScenarios(ITestOutputHelper output)
     public async Task BusyWorker_Sigterm_FinishesInFlightThenReplacementServesQueued()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var first = cluster.Own(await ScriptedBackend.StartAsync());
-        var second = cluster.Own(await ScriptedBackend.StartAsync());
+        var first = cluster.Own(await MockBackend.StartAsync());
+        var second = cluster.Own(await MockBackend.StartAsync());
         first.Handler = async call =>
         {
             await call.HoldAsync();
@@ -43,7 +43,7 @@ public sealed class WorkerDrainScenarios(ITestOutputHelper output)
     public async Task IdleWorker_Sigterm_ExitsPromptlyAndLeavesTheCatalog()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         var worker = await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
         var clock = Stopwatch.StartNew();
 
@@ -58,7 +58,7 @@ public sealed class WorkerDrainScenarios(ITestOutputHelper output)
     public async Task HungBackend_SigtermWithOneSecondDrain_ClientGets503DrainingAndBackendConnectionClosed()
     {
         await using var cluster = await RelayCluster.StartAsync(output);
-        var backend = cluster.Own(await ScriptedBackend.StartAsync());
+        var backend = cluster.Own(await MockBackend.StartAsync());
         backend.Handler = call => call.HoldAsync();
         var worker = await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress) with { ShutdownTimeoutSecs = 1 });
         var pending = cluster.SendAsync(Bodies.MessagesPath, Bodies.Messages(stream: false, model: Bodies.OpenAiModel));

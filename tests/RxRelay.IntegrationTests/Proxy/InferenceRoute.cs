@@ -66,7 +66,7 @@ internal sealed record InferenceRoute(
     public Task<ProxyTestHost> StartHostAsync(Func<RxRelay.Proxy.Configuration.ProxyOptions, RxRelay.Proxy.Configuration.ProxyOptions>? configure = null, TimeProvider? time = null) =>
         ProxyTestHost.StartAsync(o => (configure ?? (x => x))(o with { Provider = Provider }), time);
 
-    public Task<(ScriptedWorker Worker, string Ack)> RegisterAsync(ProxyTestHost host, string name = "gpu-box-a") =>
+    public Task<(FakeWorkerSocket Worker, string Ack)> RegisterAsync(ProxyTestHost host, string name = "gpu-box-a") =>
         ScriptedWorker.RegisterAsync(host, name, [Model], 1, Provider);
 
     public Task<RawHttp> PostAsync(ProxyTestHost host, string body, bool withHeaders = true) =>

@@ -1,204 +1,20 @@
-using System.Net.WebSockets;
-using System.Text;
-using System.Threading.Channels;
-
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>One frame a scripted worker received: text, or a close with code and reason.</summary>
-internal sealed record ReceivedFrame(WebSocketMessageType Type, string Text, int? CloseCode = null, string? CloseReason = null)
-{
-    public bool IsPing => Type == WebSocketMessageType.Text && Text == """{"type":"ping"}""";
-}
-
-/// <summary>
-/// A raw <see cref="ClientWebSocket"/> worker driven by the test, frame by frame. A background reader puts
-/// every inbound frame into a channel (cancelling a receive would abort the socket), so tests can wait
-/// for frames or assert silence. Optionally answers pings with a pong of a given load.
-/// </summary>
-internal sealed class ScriptedWorker : IAsyncDisposable
+/// <summary>Fake worker sockets (<see cref="FakeWorkerSocket"/>) against a <see cref="ProxyTestHost"/>: its secret, its model.</summary>
+internal static class ScriptedWorker
 {
     public const string Model = "llama-3.1-70b";
-    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
-    private readonly ClientWebSocket socket;
-    private readonly Channel<ReceivedFrame> frames = Channel.CreateUnbounded<ReceivedFrame>();
-    private readonly SemaphoreSlim sendLock = new(1, 1);
 
-    private ScriptedWorker(ClientWebSocket socket)
-    {
-        this.socket = socket;
-        _ = Task.Run(ReadLoopAsync);
-    }
-
-    /// <summary>When set, every ping is answered at once with <c>pong {current_load}</c>.</summary>
-    public uint? AutoPongLoad { get; set; }
-
-    public static async Task<ScriptedWorker> ConnectAsync(Uri uri, string? secret = ProxyTestHost.Secret, IReadOnlyDictionary<string, string>? headers = null)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (secret is not null)
-        {
-            socket.Options.SetRequestHeader("x-worker-secret", secret);
-        }
-
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            socket.Options.SetRequestHeader(name, value);
-        }
-
-        using var cts = new CancellationTokenSource(DefaultWait);
-        await socket.ConnectAsync(uri, cts.Token);
-        return new ScriptedWorker(socket);
-    }
+    public static Task<FakeWorkerSocket> ConnectAsync(Uri uri, string? secret = ProxyTestHost.Secret, IReadOnlyDictionary<string, string>? headers = null) =>
+        FakeWorkerSocket.ConnectAsync(uri, secret, headers);
 
     /// <summary>Connects and registers; returns the register_ack text.</summary>
-    internal static async Task<(ScriptedWorker Worker, string Ack)> RegisterAsync(
+    public static async Task<(FakeWorkerSocket Worker, string Ack)> RegisterAsync(
         ProxyTestHost host, string name = "gpu-box-a", string[]? models = null, uint max = 1, string provider = ProxyTestHost.Provider)
     {
         var worker = await ConnectAsync(host.WorkerUri(provider));
         await worker.SendRegisterAsync(name, models ?? [Model], max);
         var ack = await worker.ReceiveTextAsync();
         return (worker, ack);
-    }
-
-    public Task SendRegisterAsync(string name, string[] models, uint max, string version = "2026-04-bridge-v1") =>
-        SendAsync($$"""{"type":"register","worker_name":"{{name}}","models":[{{string.Join(",", models.Select(m => $"\"{m}\""))}}],"max_concurrent":{{max}},"protocol_version":"{{version}}","current_load":0}""");
-
-    public async Task SendAsync(string json)
-    {
-        await sendLock.WaitAsync();
-        try
-        {
-            await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
-        }
-        finally
-        {
-            sendLock.Release();
-        }
-    }
-
-    public Task SendChunkAsync(string requestId, string chunk) =>
-        SendAsync($$"""{"type":"response_chunk","request_id":"{{requestId}}","chunk":{{System.Text.Json.JsonSerializer.Serialize(chunk)}}}""");
-
-    public Task SendCompleteAsync(string requestId, int status = 200, string headersJson = "{}", string body = "") =>
-        SendAsync($$"""{"type":"response_complete","request_id":"{{requestId}}","status_code":{{status}},"headers":{{headersJson}},"body":{{System.Text.Json.JsonSerializer.Serialize(body)}}}""");
-
-    /// <summary>The next frame that is not a ping (pings are skipped unless asked for).</summary>
-    public async Task<ReceivedFrame> ReceiveAsync(TimeSpan? wait = null, bool skipPings = true)
-    {
-        using var cts = new CancellationTokenSource(wait ?? DefaultWait);
-        while (true)
-        {
-            var frame = await frames.Reader.ReadAsync(cts.Token);
-            if (!(skipPings && frame.IsPing))
-            {
-                return frame;
-            }
-        }
-    }
-
-    public async Task<string> ReceiveTextAsync(TimeSpan? wait = null, bool skipPings = true)
-    {
-        var frame = await ReceiveAsync(wait, skipPings);
-        Assert.True(frame.Type == WebSocketMessageType.Text, $"expected a text frame, got {frame}");
-        return frame.Text;
-    }
-
-    public async Task<(int? Code, string? Reason)> ReceiveCloseAsync(TimeSpan? wait = null)
-    {
-        var frame = await ReceiveAsync(wait);
-        Assert.True(frame.Type == WebSocketMessageType.Close, $"expected a close frame, got {frame}");
-        return (frame.CloseCode, frame.CloseReason);
-    }
-
-    /// <summary>A frame already received, without waiting (pings skipped).</summary>
-    public bool TryReceive(out ReceivedFrame? frame)
-    {
-        while (frames.Reader.TryRead(out frame))
-        {
-            if (!frame.IsPing)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Asserts that no non-ping frame arrives within <paramref name="window"/>.</summary>
-    public async Task AssertSilentAsync(TimeSpan window)
-    {
-        try
-        {
-            var frame = await ReceiveAsync(window);
-            Assert.Fail($"expected silence, got {frame}");
-        }
-        catch (OperationCanceledException)
-        {
-            // silence, as expected
-        }
-    }
-
-    /// <summary>Drops the TCP connection without a close frame (a crashed worker).</summary>
-    public void Abort() => socket.Abort();
-
-    public async Task CloseAsync()
-    {
-        using var cts = new CancellationTokenSource(DefaultWait);
-        try
-        {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // already closed by the proxy
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        socket.Abort();
-        socket.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        var buffer = new byte[1024 * 1024];
-        try
-        {
-            while (true)
-            {
-                using var message = new MemoryStream();
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    message.Write(buffer, 0, result.Count);
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                var text = Encoding.UTF8.GetString(message.ToArray());
-                var frame = result.MessageType == WebSocketMessageType.Close
-                    ? new ReceivedFrame(WebSocketMessageType.Close, "", (int?)socket.CloseStatus, socket.CloseStatusDescription)
-                    : new ReceivedFrame(result.MessageType, text);
-                frames.Writer.TryWrite(frame);
-                if (frame.Type == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                if (frame.IsPing && AutoPongLoad is { } load)
-                {
-                    await SendAsync($$"""{"type":"pong","current_load":{{load}}}""");
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            frames.Writer.TryWrite(new ReceivedFrame(WebSocketMessageType.Close, "", null, "connection dropped: " + ex.Message));
-        }
-
-        frames.Writer.TryComplete();
     }
 }

@@ -37,7 +37,7 @@ internal sealed class ConnectionHarness
 
     public FakeRelaySessionFactory Relays { get; } = new();
 
-    public RecordingLogger<WorkerConnection> Logger { get; } = new();
+    public FakeLogger<WorkerConnection> Logger { get; } = new();
 
     public WorkerConnection Connection { get; }
 
@@ -60,7 +60,7 @@ internal sealed class ConnectionHarness
 
     public void Dispose() => _subscription?.Dispose();
 
-    public IEnumerable<string> LinesWithId(int eventId) => Logger.Lines.Where(l => l.EventId == eventId).Select(l => l.Text);
+    public IEnumerable<string> LinesWithId(int eventId) => Logger.Lines.Where(l => l.EventId == eventId).Select(l => l.Message);
 
     public static long S(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
 

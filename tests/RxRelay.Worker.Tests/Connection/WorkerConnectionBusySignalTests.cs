@@ -26,7 +26,7 @@ public sealed class WorkerConnectionBusySignalTests
         var relays = new LockingRelaySessionFactory();
         var connection = new WorkerConnection(
             Options, new FixedModels(Options.Models), links, relays,
-            new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), scheduler, new RecordingLogger<WorkerConnection>());
+            new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), scheduler, new FakeLogger<WorkerConnection>());
         using var run = connection.Run().Subscribe(_ => { });
         scheduler.AdvanceTo(S(1));
         var relay = relays.Sessions[0];

@@ -97,7 +97,7 @@ public sealed class WorkerConnectionFrameTests
         sut.RunTo(9);
 
         Assert.Equal([0, S(1.5), S(4), S(8.5)], sut.Links.Links.Select(l => l.CreatedAt));
-        Assert.Equal(3, sut.Logger.Lines.Count(l => l is { EventId: 1107, Level: Microsoft.Extensions.Logging.LogLevel.Error, Text: "proxy rejected the worker reason=worker authentication failed" }));
+        Assert.Equal(3, sut.Logger.Lines.Count(l => l is { EventId: 1107, Level: Microsoft.Extensions.Logging.LogLevel.Error, Message: "proxy rejected the worker reason=worker authentication failed" }));
     }
 
     [Fact]
@@ -109,6 +109,6 @@ public sealed class WorkerConnectionFrameTests
         sut.RunTo(100);
 
         Assert.NotEmpty(sut.Logger.Lines);
-        Assert.DoesNotContain(sut.Logger.Lines, l => l.Text.Contains("top-secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(sut.Logger.Lines, l => l.Message.Contains("top-secret", StringComparison.Ordinal));
     }
 }

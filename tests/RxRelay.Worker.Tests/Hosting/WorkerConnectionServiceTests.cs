@@ -23,7 +23,7 @@ public sealed class WorkerConnectionServiceTests
         var link = new OpenedLink();
         var connection = new WorkerConnection(
             options, new FixedModels(options.Models), new SingleLinkFactory(link), new FakeRelaySessionFactory(),
-            new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), new TestScheduler(), new RecordingLogger<WorkerConnection>());
+            new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), new TestScheduler(), new FakeLogger<WorkerConnection>());
         using var service = new WorkerConnectionService(connection, catalog, options, NullLogger<WorkerConnectionService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await link.Opened.Task.WaitAsync(Bound);

@@ -7,7 +7,7 @@ namespace RxRelay.Worker.Tests.Relay;
 
 /// <summary>
 /// DI wiring only: nothing here sends a request. The test that relays through a real backend lives in
-/// <c>RxRelay.IntegrationTests.WorkerBackendRelay.RelayServiceCollectionExtensionsTests</c>.
+/// <c>RxRelay.IntegrationTests.RelayAgainstBackend.RelayServiceCollectionExtensionsTests</c>.
 /// </summary>
 public sealed class RelayServiceCollectionExtensionsTests
 {
