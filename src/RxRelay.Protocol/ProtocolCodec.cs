@@ -9,7 +9,7 @@ namespace RxRelay.Protocol;
 
 /// <summary>
 /// Byte-exact JSON codec of <c>2026-04-bridge-v1</c>. Encoding is compact, <c>type</c> first, fields in
-/// the reference's order, optional fields omitted. Decoding never throws: every failure is a
+/// the order of docs/protocol.md#framing, optional fields omitted. Decoding never throws: every failure is a
 /// <see cref="ProtocolError"/>.
 /// </summary>
 public static class ProtocolCodec

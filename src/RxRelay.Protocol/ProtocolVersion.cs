@@ -1,6 +1,6 @@
 namespace RxRelay.Protocol;
 
-/// <summary>The one protocol version RxRelay speaks (reference section 1.5).</summary>
+/// <summary>The one protocol version RxRelay speaks (docs/protocol.md#versions).</summary>
 public static class ProtocolVersion
 {
     /// <summary>The exact string sent in <c>register</c> and echoed in <c>register_ack</c>.</summary>

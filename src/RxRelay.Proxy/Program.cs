@@ -3,7 +3,7 @@ using RxRelay.Proxy.Hosting;
 using Serilog;
 using Serilog.Events;
 
-// rxrelay-proxy: flags and environment variables as upstream modelrelay-server (reference 8.1).
+// rxrelay-proxy: flags and environment variables as upstream modelrelay-server (README.md#proxy-options).
 var parsed = ProxyOptionsParser.Parse(args, Environment.GetEnvironmentVariable);
 if (parsed.HelpRequested)
 {

@@ -8,9 +8,9 @@ public sealed class IdleTimeoutException : TimeoutException
         : base($"no inbound frame within the idle timeout of {idleTimeout.TotalSeconds} s")
         => IdleTimeout = idleTimeout;
 
-    /// <summary>Creates the exception with the default 90 s timeout.</summary>
+    /// <summary>Creates the exception with <see cref="IdleTimeoutObservableExtensions.DefaultIdleTimeout"/>.</summary>
     public IdleTimeoutException()
-        : this(TimeSpan.FromSeconds(90))
+        : this(IdleTimeoutObservableExtensions.DefaultIdleTimeout)
     {
     }
 

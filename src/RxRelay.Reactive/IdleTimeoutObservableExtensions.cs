@@ -4,18 +4,25 @@ using System.Reactive.Linq;
 namespace RxRelay.Reactive;
 
 /// <summary>
-/// The worker's idle rule (reference 3.2, with RxRelay's fix for long streams, DESIGN "relaying a request"):
+/// The worker's idle rule (docs/protocol.md#worker-idle-timeout, with RxRelay's fix for long streams,
+/// docs/differences-from-upstream.md#worker-idle-while-busy):
 /// every inbound frame restarts the timer; outbound traffic does not (it never passes through here);
 /// while the worker is busy the timer cannot fire, and it restarts the moment the worker becomes idle.
 /// </summary>
 public static class IdleTimeoutObservableExtensions
 {
     /// <summary>
+    /// Upstream's idle timeout, 90 s: the one source of the worker's <c>--idle-timeout-secs</c> default,
+    /// its help text, and the reconnect rule's long-session threshold.
+    /// </summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>
     /// Passes <paramref name="inbound"/> through and fails with <see cref="IdleTimeoutException"/> when
     /// <paramref name="idleTimeout"/> passes with no inbound element while <paramref name="busy"/> is false.
     /// </summary>
     /// <param name="inbound">Everything received from the peer.</param>
-    /// <param name="idleTimeout">Allowed silence, e.g. 90 s.</param>
+    /// <param name="idleTimeout">Allowed silence, e.g. <see cref="DefaultIdleTimeout"/>.</param>
     /// <param name="busy">
     /// True while requests are in flight. A busy socket's liveness comes from transport-level PING/PONG
     /// instead, so a long answer streamed to a peer that never writes is not cut.

@@ -13,7 +13,7 @@ public readonly record struct ReconnectState(TimeSpan Backoff, int Attempt);
 public sealed record ReconnectDecision(SessionOutcome Outcome, TimeSpan Delay, int Attempt, ReconnectState Next);
 
 /// <summary>
-/// The reconnect rule of reference 3.3 as a pure function: (state, outcome) → (delay, next state).
+/// The reconnect rule (docs/protocol.md#worker-reconnect) as a pure function: (state, outcome) → (delay, next state).
 /// Backoff 1, 2, 4, 8, 16, 30, 30… s; a session longer than the idle timeout (whole seconds) resets it
 /// first; a graceful end waits 2 s and resets it. Every delay adds jitter from the injected source,
 /// never from the clock, so workers restarted together do not reconnect in lockstep.
@@ -58,7 +58,7 @@ public sealed class ReconnectPolicy
         return new(outcome, state.Backoff + Jitter(), attempt, new(doubled, attempt));
     }
 
-    // Upstream compares whole seconds (`as_secs() > 90`), so 90.5 s is not long and 91 s is.
+    // Upstream compares whole seconds (`as_secs() > threshold`): with 90 s, 90.5 s is not long and 91 s is.
     private bool IsLongSession(TimeSpan duration)
         => duration.Ticks / TimeSpan.TicksPerSecond > _options.LongSessionThreshold.Ticks / TimeSpan.TicksPerSecond;
 

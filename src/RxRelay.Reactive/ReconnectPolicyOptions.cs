@@ -1,8 +1,8 @@
 namespace RxRelay.Reactive;
 
 /// <summary>
-/// The numbers of the reconnect rule. Defaults are upstream ModelRelay's (reference section 0);
-/// tests and integration runs may shrink them.
+/// The numbers of the reconnect rule (docs/protocol.md#worker-reconnect). Defaults are upstream
+/// ModelRelay's; tests and integration runs may shrink them.
 /// </summary>
 public sealed record ReconnectPolicyOptions
 {
@@ -16,11 +16,15 @@ public sealed record ReconnectPolicyOptions
     public TimeSpan GracefulDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// A session whose whole seconds exceed this value's whole seconds resets the backoff first
-    /// (the idle timeout: 90 s, so 91 s resets and 90.5 s does not). Default 90 s.
+    /// A session whose whole seconds exceed this value's whole seconds resets the backoff first: the
+    /// idle timeout, so with the default 91 s resets and 90.5 s does not. Default
+    /// <see cref="IdleTimeoutObservableExtensions.DefaultIdleTimeout"/>.
     /// </summary>
-    public TimeSpan LongSessionThreshold { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan LongSessionThreshold { get; init; } = IdleTimeoutObservableExtensions.DefaultIdleTimeout;
 
-    /// <summary>Jitter is 0 to this many milliseconds minus one. Default 500 (0–499 ms).</summary>
-    public int JitterRangeMilliseconds { get; init; } = 500;
+    /// <summary>The default of <see cref="JitterRangeMilliseconds"/>: 500, so jitter is 0–499 ms.</summary>
+    public const int DefaultJitterRangeMilliseconds = 500;
+
+    /// <summary>Jitter is 0 to this many milliseconds minus one. Default <see cref="DefaultJitterRangeMilliseconds"/>.</summary>
+    public int JitterRangeMilliseconds { get; init; } = DefaultJitterRangeMilliseconds;
 }

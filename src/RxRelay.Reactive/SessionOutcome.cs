@@ -1,6 +1,6 @@
 namespace RxRelay.Reactive;
 
-/// <summary>How a connection session ended, as far as the reconnect rule cares (reference 3.3).</summary>
+/// <summary>How a connection session ended, as far as the reconnect rule cares (docs/protocol.md#worker-reconnect).</summary>
 public enum SessionEnd
 {
     /// <summary>The peer asked us to move on (<c>graceful_shutdown</c>) and the session then ended cleanly.</summary>

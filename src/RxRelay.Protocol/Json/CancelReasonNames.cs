@@ -4,7 +4,7 @@ using RxRelay.Protocol.Messages;
 namespace RxRelay.Protocol.Json;
 
 /// <summary>
-/// The known cancel reasons of reference section 1.4, in one table shared by the writer (which refuses
+/// The known cancel reasons of docs/protocol.md#cancel-reasons, in one table shared by the writer (which refuses
 /// to emit a string upstream would reject) and the reader (which maps wire strings to the static values).
 /// </summary>
 internal static class CancelReasonNames

@@ -3,8 +3,9 @@ using RxRelay.Protocol.Messages;
 namespace RxRelay.Protocol.Json;
 
 /// <summary>
-/// The member order of every message, from the reference's tables 1.2 and 1.3 (upstream's struct
-/// declaration order, which serde follows). This is the one place that order lives.
+/// The member order of every message, from the tables of docs/protocol.md#frames-proxy-to-worker and
+/// docs/protocol.md#frames-worker-to-proxy (upstream's struct declaration order, which serde follows).
+/// This is the one place that order lives.
 /// </summary>
 internal static class MessageEncoder
 {

@@ -2,7 +2,7 @@ using RxRelay.Protocol.Messages;
 
 namespace RxRelay.Protocol.Json;
 
-/// <summary>Builds proxy → worker messages (reference 1.2) from a frame the scanner accepted.</summary>
+/// <summary>Builds proxy → worker messages (docs/protocol.md#frames-proxy-to-worker) from a frame the scanner accepted.</summary>
 internal static class ProxyMessageDecoder
 {
     /// <summary>The <c>type</c> tags a worker understands, indexed as <see cref="Decode"/> switches on them.</summary>

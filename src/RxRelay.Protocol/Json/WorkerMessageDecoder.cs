@@ -2,7 +2,7 @@ using RxRelay.Protocol.Messages;
 
 namespace RxRelay.Protocol.Json;
 
-/// <summary>Builds worker → proxy messages (reference 1.3) from a frame the scanner accepted.</summary>
+/// <summary>Builds worker → proxy messages (docs/protocol.md#frames-worker-to-proxy) from a frame the scanner accepted.</summary>
 internal static class WorkerMessageDecoder
 {
     /// <summary>The <c>type</c> tags a proxy understands, indexed as <see cref="Decode"/> switches on them.</summary>

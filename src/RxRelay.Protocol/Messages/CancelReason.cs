@@ -1,7 +1,7 @@
 namespace RxRelay.Protocol.Messages;
 
 /// <summary>
-/// Why a request was cancelled (reference section 1.4). Known reasons are strings on the wire;
+/// Why a request was cancelled (docs/protocol.md#cancel-reasons). Known reasons are strings on the wire;
 /// <see cref="Other"/> reasons are the object <c>{"other":"text"}</c>.
 /// </summary>
 /// <param name="Value">The wire string of a known reason, or the free text of an <c>other</c> reason.</param>

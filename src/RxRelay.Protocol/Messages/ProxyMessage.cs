@@ -1,6 +1,6 @@
 namespace RxRelay.Protocol.Messages;
 
-/// <summary>A message the proxy (server) sends to a worker (reference section 1.2).</summary>
+/// <summary>A message the proxy (server) sends to a worker (docs/protocol.md#frames-proxy-to-worker).</summary>
 public abstract record ProxyMessage
 {
     private protected ProxyMessage()

@@ -1,6 +1,6 @@
 namespace RxRelay.Protocol.Messages;
 
-/// <summary>A message a worker sends to the proxy (reference section 1.3).</summary>
+/// <summary>A message a worker sends to the proxy (docs/protocol.md#frames-worker-to-proxy).</summary>
 public abstract record WorkerMessage
 {
     private protected WorkerMessage()

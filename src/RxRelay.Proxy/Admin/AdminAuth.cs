@@ -6,7 +6,7 @@ using RxRelay.Proxy.WorkerSockets;
 namespace RxRelay.Proxy.Admin;
 
 /// <summary>
-/// The admin token check (reference 4.12): no token configured → always refused; otherwise the
+/// The admin token check (docs/protocol.md#http-admin): no token configured → always refused; otherwise the
 /// <c>Authorization</c> value minus a leading <c>Bearer </c>, compared in constant time.
 /// </summary>
 internal static class AdminAuth

@@ -7,10 +7,10 @@ using RxRelay.Proxy.Http;
 namespace RxRelay.Proxy.Admin;
 
 /// <summary>
-/// <c>/admin/workers</c>, <c>/admin/stats</c>, <c>/admin/keys</c> (reference 4.12). Every call is
+/// <c>/admin/workers</c>, <c>/admin/stats</c>, <c>/admin/keys</c> (docs/protocol.md#http-admin). Every call is
 /// checked against the admin token first (403, empty body) — for <c>POST /admin/keys</c> too, before the
 /// body is read, so unauthenticated callers learn nothing from 415/400/422 (upstream checks after parsing,
-/// reference 11 item 22).
+/// docs/differences-from-upstream.md#proxy-admin-check-first).
 /// </summary>
 internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore keys, ProxyOptions options)
 {

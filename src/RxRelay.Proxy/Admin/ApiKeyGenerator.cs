@@ -3,7 +3,7 @@ using System.Text;
 
 namespace RxRelay.Proxy.Admin;
 
-/// <summary>Makes and hashes client API keys: <c>mr_live_</c> + 32 alphanumerics (reference 4.12).</summary>
+/// <summary>Makes and hashes client API keys: <c>mr_live_</c> + 32 alphanumerics (docs/protocol.md#http-api-keys).</summary>
 internal static class ApiKeyGenerator
 {
     /// <summary>Every key starts with this.</summary>

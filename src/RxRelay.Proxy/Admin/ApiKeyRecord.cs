@@ -1,6 +1,6 @@
 namespace RxRelay.Proxy.Admin;
 
-/// <summary>Metadata of one client API key (reference 4.12 <c>ApiKeyMetadata</c>); the secret itself is never stored.</summary>
+/// <summary>Metadata of one client API key (docs/protocol.md#http-admin, upstream's <c>ApiKeyMetadata</c>); the secret itself is never stored.</summary>
 /// <param name="Id">UUID v4, lowercase hyphenated.</param>
 /// <param name="Name">Name given at creation (any string).</param>
 /// <param name="Prefix">First 16 characters of the key (<c>mr_live_</c> + 8).</param>

@@ -2,7 +2,7 @@ namespace RxRelay.Proxy.Admin;
 
 /// <summary>
 /// The in-memory key store (upstream's default; keys are lost on restart). Validation is a dictionary
-/// lookup by SHA-256 hash, not upstream's write-locked linear scan (reference 11 item 21); the hash of an
+/// lookup by SHA-256 hash, not upstream's write-locked linear scan (docs/differences-from-upstream.md#proxy-api-key-lookup); the hash of an
 /// unknown secret reveals nothing useful through lookup timing. Listing is in creation order (upstream:
 /// hash-map order). Thread-safe.
 /// </summary>

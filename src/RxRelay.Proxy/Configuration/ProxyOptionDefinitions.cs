@@ -1,34 +1,37 @@
 namespace RxRelay.Proxy.Configuration;
 
-/// <summary>The proxy's flags and environment variables (reference 8.1 plus RxRelay extras), in help order.</summary>
+/// <summary>
+/// The proxy's flags and environment variables (README.md#proxy-options: upstream's plus RxRelay extras), in
+/// help order. Every <c>[default: …]</c> is built from the constant on <see cref="ProxyOptions"/>.
+/// </summary>
 internal static class ProxyOptionDefinitions
 {
     /// <summary>All definitions; flag > environment variable > default.</summary>
     public static IReadOnlyList<OptionDefinition> All { get; } =
     [
-        Text("--listen", "LISTEN_ADDR", "Address to listen on [default: 127.0.0.1:8080]",
+        Text("--listen", "LISTEN_ADDR", $"Address to listen on [default: {ProxyOptions.DefaultListen}]",
             OptionValues.ListenAddress, static (o, v) => o with { Listen = v }),
-        Text("--provider", "PROVIDER_NAME", "Provider for client requests and the worker secret [default: local]",
+        Text("--provider", "PROVIDER_NAME", $"Provider for client requests and the worker secret [default: {ProxyOptions.DefaultProvider}]",
             OptionValues.NonEmpty, static (o, v) => o with { Provider = v }),
         Text("--worker-secret", "WORKER_SECRET", "Static secret workers of --provider authenticate with",
             OptionValues.NonEmpty, static (o, v) => o with { WorkerSecret = v }),
-        Number("--max-queue-len", "MAX_QUEUE_LEN", "Maximum queued requests per provider, 0 = unlimited [default: 100]",
+        Number("--max-queue-len", "MAX_QUEUE_LEN", $"Maximum queued requests per provider, 0 = unlimited [default: {ProxyOptions.DefaultMaxQueueLength}]",
             static (o, v) => o with { MaxQueueLength = v == 0 ? null : v }),
-        Time("--queue-timeout", "QUEUE_TIMEOUT_SECS", "Seconds a request may wait for a worker, 0 = forever [default: 30]",
+        Time("--queue-timeout", "QUEUE_TIMEOUT_SECS", $"Seconds a request may wait for a worker, 0 = forever [default: {ProxyOptions.DefaultQueueTimeoutSeconds}]",
             OptionValues.Seconds, static (o, v) => o with { QueueTimeout = v }),
-        Time("--request-timeout", "REQUEST_TIMEOUT_SECS", "Seconds until response headers, 0 = no limit [default: 300]",
+        Time("--request-timeout", "REQUEST_TIMEOUT_SECS", $"Seconds until response headers, 0 = no limit [default: {ProxyOptions.DefaultRequestTimeoutSeconds}]",
             OptionValues.Seconds, static (o, v) => o with { RequestTimeout = v }),
-        Text("--log-level", "LOG_LEVEL", "trace, debug, info, warn, error or off [default: info]",
+        Text("--log-level", "LOG_LEVEL", $"trace, debug, info, warn, error or off [default: {ProxyOptions.DefaultLogLevel}]",
             OptionValues.Level, static (o, v) => o with { LogLevel = v }),
         Text("--admin-token", "MODELRELAY_ADMIN_TOKEN", "Bearer token for /admin/*; unset = admin API disabled",
             OptionValues.NonEmpty, static (o, v) => o with { AdminToken = v }),
         new("--require-api-keys", "MODELRELAY_REQUIRE_API_KEYS", "Require a client API key on the inference routes (env: true/false)",
             static (o, raw) => Lift(OptionValues.Boolean(raw), v => o with { RequireApiKeys = v }), IsSwitch: true),
-        Time("--heartbeat-interval-secs", "HEARTBEAT_INTERVAL_SECS", "Seconds of silence before a worker is pinged [default: 30]",
+        Time("--heartbeat-interval-secs", "HEARTBEAT_INTERVAL_SECS", $"Seconds of silence before a worker is pinged [default: {ProxyOptions.DefaultHeartbeatIntervalSeconds}]",
             OptionValues.PositiveSeconds, static (o, v) => o with { HeartbeatInterval = v }),
-        Time("--heartbeat-timeout-secs", "HEARTBEAT_TIMEOUT_SECS", "Seconds a pinged worker has to answer [default: 10]",
+        Time("--heartbeat-timeout-secs", "HEARTBEAT_TIMEOUT_SECS", $"Seconds a pinged worker has to answer [default: {ProxyOptions.DefaultHeartbeatTimeoutSeconds}]",
             OptionValues.PositiveSeconds, static (o, v) => o with { HeartbeatTimeout = v }),
-        Time("--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS", "Seconds shutdown lets in-flight requests finish [default: 30]",
+        Time("--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS", $"Seconds shutdown lets in-flight requests finish [default: {ProxyOptions.DefaultShutdownTimeoutSeconds}]",
             OptionValues.Seconds, static (o, v) => o with { ShutdownTimeout = v }),
     ];
 

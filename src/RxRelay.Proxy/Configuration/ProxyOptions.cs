@@ -1,16 +1,44 @@
 namespace RxRelay.Proxy.Configuration;
 
 /// <summary>
-/// Everything the proxy is configured with (reference 8.1 plus RxRelay's heartbeat and shutdown extras).
+/// Everything the proxy is configured with (README.md#proxy-options: upstream's flags plus RxRelay's heartbeat
+/// and shutdown extras). Each user-facing default is a constant here, read by its property and by the help text.
 /// Built once at start-up by <see cref="ProxyOptionsParser"/> and never mutated afterwards.
 /// </summary>
 public sealed record ProxyOptions
 {
+    /// <summary>Default of <see cref="Listen"/>.</summary>
+    public const string DefaultListen = "127.0.0.1:8080";
+
+    /// <summary>Default of <see cref="Provider"/>.</summary>
+    public const string DefaultProvider = "local";
+
+    /// <summary>Default of <see cref="MaxQueueLength"/>.</summary>
+    public const int DefaultMaxQueueLength = 100;
+
+    /// <summary>Default of <see cref="QueueTimeout"/>, in seconds.</summary>
+    public const int DefaultQueueTimeoutSeconds = 30;
+
+    /// <summary>Default of <see cref="RequestTimeout"/>, in seconds.</summary>
+    public const int DefaultRequestTimeoutSeconds = 300;
+
+    /// <summary>Default of <see cref="LogLevel"/>.</summary>
+    public const string DefaultLogLevel = "info";
+
+    /// <summary>Default of <see cref="HeartbeatInterval"/>, in seconds.</summary>
+    public const int DefaultHeartbeatIntervalSeconds = 30;
+
+    /// <summary>Default of <see cref="HeartbeatTimeout"/>, in seconds.</summary>
+    public const int DefaultHeartbeatTimeoutSeconds = 10;
+
+    /// <summary>Default of <see cref="ShutdownTimeout"/>, in seconds.</summary>
+    public const int DefaultShutdownTimeoutSeconds = 30;
+
     /// <summary>Address Kestrel binds, <c>host:port</c> (<c>--listen</c> / <c>LISTEN_ADDR</c>). Port 0 picks a free port.</summary>
-    public string Listen { get; init; } = "127.0.0.1:8080";
+    public string Listen { get; init; } = DefaultListen;
 
     /// <summary>Provider that HTTP requests are submitted under and that <see cref="WorkerSecret"/> authenticates (<c>--provider</c>).</summary>
-    public string Provider { get; init; } = "local";
+    public string Provider { get; init; } = DefaultProvider;
 
     /// <summary>Static worker secret for <see cref="Provider"/>; null means workers can only use API keys.</summary>
     public string? WorkerSecret { get; init; }
@@ -20,16 +48,16 @@ public sealed record ProxyOptions
     /// upstream's CLI). 0 = never queue (reject at once when no worker has room): upstream's library value
     /// that its CLI cannot express; only reachable by building options in code (tests).
     /// </summary>
-    public int? MaxQueueLength { get; init; } = 100;
+    public int? MaxQueueLength { get; init; } = DefaultMaxQueueLength;
 
     /// <summary>How long a request may wait in the queue; <see cref="TimeSpan.Zero"/> means forever.</summary>
-    public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(DefaultQueueTimeoutSeconds);
 
     /// <summary>Time until response headers must be produced (408 otherwise); <see cref="TimeSpan.Zero"/> disables it.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(300);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(DefaultRequestTimeoutSeconds);
 
     /// <summary>Minimum log level: <c>trace</c>, <c>debug</c>, <c>info</c>, <c>warn</c>, <c>error</c> or <c>off</c>.</summary>
-    public string LogLevel { get; init; } = "info";
+    public string LogLevel { get; init; } = DefaultLogLevel;
 
     /// <summary>Token for <c>/admin/*</c>; null makes every admin call answer 403.</summary>
     public string? AdminToken { get; init; }
@@ -38,13 +66,13 @@ public sealed record ProxyOptions
     public bool RequireApiKeys { get; init; }
 
     /// <summary>Silence (in either direction) after which the proxy pings a worker. Upstream: 30 s, inbound only.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(DefaultHeartbeatIntervalSeconds);
 
     /// <summary>How long a pinged worker has to send anything before it is removed.</summary>
-    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(DefaultHeartbeatTimeoutSeconds);
 
     /// <summary>How long shutdown lets in-flight requests finish before failing them.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(DefaultShutdownTimeoutSeconds);
 
     /// <summary>How long a worker has after the handshake to send <c>register</c> (upstream waits forever).</summary>
     public TimeSpan RegistrationTimeout { get; init; } = TimeSpan.FromSeconds(10);

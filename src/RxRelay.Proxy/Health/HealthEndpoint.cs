@@ -7,7 +7,7 @@ using RxRelay.Proxy.Http;
 namespace RxRelay.Proxy.Health;
 
 /// <summary>
-/// <c>GET /health</c> (reference 4.11): always 200, fields in upstream order, <c>workers</c> omitted when
+/// <c>GET /health</c> (docs/protocol.md#http-health): always 200, fields in upstream order, <c>workers</c> omitted when
 /// there are none. <c>version</c> is RxRelay's own informational version, not upstream's crate version.
 /// </summary>
 internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options, TimeProvider time)

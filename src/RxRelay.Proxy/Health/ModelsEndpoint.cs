@@ -6,7 +6,7 @@ using RxRelay.Proxy.Http;
 namespace RxRelay.Proxy.Health;
 
 /// <summary>
-/// <c>GET /v1/models</c> (reference 4.10): the OpenAI list shape, <c>owned_by: worker-proxy</c>, no
+/// <c>GET /v1/models</c> (docs/protocol.md#http-models): the OpenAI list shape, <c>owned_by: worker-proxy</c>, no
 /// <c>created</c>; never requires an API key. The catalog rules live in the dispatcher.
 /// </summary>
 internal sealed class ModelsEndpoint(Dispatcher dispatcher, ProxyOptions options)

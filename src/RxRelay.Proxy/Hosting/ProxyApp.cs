@@ -16,7 +16,7 @@ namespace RxRelay.Proxy.Hosting;
 
 /// <summary>
 /// Builds the proxy application: Kestrel bound to <see cref="ProxyOptions.Listen"/>, the dispatcher, the
-/// routes of reference 4 and the worker endpoint of reference 2. Tests host it in-process (port 0) with a
+/// routes of docs/protocol.md#http-api and the worker endpoint of docs/protocol.md#connect. Tests host it in-process (port 0) with a
 /// <c>FakeTimeProvider</c> or real time; <c>Program.cs</c> adds Serilog and systemd through <c>configure</c>.
 /// </summary>
 public static class ProxyApp

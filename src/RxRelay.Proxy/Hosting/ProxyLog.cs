@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RxRelay.Proxy.Hosting;
 
-/// <summary>Start-up and shutdown log lines (reference 9 names the first two).</summary>
+/// <summary>Start-up and shutdown log lines (upstream has the first two, docs/differences-from-upstream.md#logs).</summary>
 internal static partial class ProxyLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,

@@ -6,7 +6,7 @@ using RxRelay.Proxy.Dispatch;
 namespace RxRelay.Proxy.Hosting;
 
 /// <summary>
-/// SIGTERM / Ctrl-C drain (upstream never drains, reference 11 item 19). When the host starts stopping —
+/// SIGTERM / Ctrl-C drain (upstream never drains, docs/differences-from-upstream.md#proxy-sigterm-drain). When the host starts stopping —
 /// before Kestrel stops — new inference requests are refused, every worker gets <c>graceful_shutdown</c>,
 /// in-flight requests may finish within the shutdown timeout (the dispatcher fails the rest and closes the
 /// workers 1000), and requests still queued are then answered 503. Kestrel's own graceful stop follows.

@@ -5,7 +5,7 @@ using RxRelay.Proxy.WorkerSockets;
 
 namespace RxRelay.Proxy.Http;
 
-/// <summary>Client API key check of the inference routes when keys are required (reference 4.9).</summary>
+/// <summary>Client API key check of the inference routes when keys are required (docs/protocol.md#http-api-keys).</summary>
 internal static class ClientApiKeyCheck
 {
     /// <summary>The 401 body text for the failure, or null when the key is valid.</summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace RxRelay.Proxy.Http;
 
 /// <summary>
-/// CORS as upstream's permissive tower-http layer behaves (reference 4.13): every OPTIONS request, on any
+/// CORS as upstream's permissive tower-http layer behaves (docs/protocol.md#http-cors): every OPTIONS request, on any
 /// path, is answered 200 with the allow headers; every other response carries
 /// <c>access-control-allow-origin: *</c> and the <c>vary</c> list. No credentials, max-age or expose-headers.
 /// </summary>

@@ -6,7 +6,7 @@ namespace RxRelay.Proxy.Http;
 
 internal sealed partial class InferenceEndpoint
 {
-    /// <summary>Waits for the first event and answers accordingly: a chunk starts the SSE stream (4.6, 4.7).</summary>
+    /// <summary>Waits for the first event and answers accordingly: a chunk starts the SSE stream (docs/protocol.md#http-streaming).</summary>
     private async Task RelayAsync(HttpContext context, RequestHandle handle, CancellationTokenSource timeout)
     {
         switch (await WaitForFirstEventAsync(context, handle, timeout.Token))

@@ -9,7 +9,7 @@ namespace RxRelay.Proxy.Http;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c>, <c>/v1/messages</c>, <c>/v1/responses</c>: validate in upstream's
-/// order (reference 4.2), submit to the dispatcher under the proxy's provider, then relay the outcome.
+/// order (docs/protocol.md#http-processing-order), submit to the dispatcher under the proxy's provider, then relay the outcome.
 /// </summary>
 internal sealed partial class InferenceEndpoint(
     Dispatcher dispatcher,
@@ -27,7 +27,7 @@ internal sealed partial class InferenceEndpoint(
 
     private async Task HandleAsync(HttpContext context, string endpointPath)
     {
-        // The request timeout covers everything until response headers, body reading included (4.8).
+        // The request timeout covers everything until response headers, body reading included (docs/protocol.md#http-request-timeout).
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         if (options.RequestTimeout > TimeSpan.Zero)
         {

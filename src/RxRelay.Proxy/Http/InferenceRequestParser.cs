@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace RxRelay.Proxy.Http;
 
 /// <summary>
-/// Reads the only two fields the proxy looks at (reference 4.2 step 4): <c>model</c> (string, required)
+/// Reads the only two fields the proxy looks at (docs/protocol.md#http-processing-order, step 5): <c>model</c> (string, required)
 /// and <c>stream</c> (bool, optional, default false). Other fields are skipped. Like serde, a duplicate
 /// of either field, a <c>null</c> stream, a non-object or trailing garbage is an error.
 /// </summary>

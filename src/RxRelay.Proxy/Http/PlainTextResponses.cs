@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace RxRelay.Proxy.Http;
 
-/// <summary>The plain-text error responses of the inference routes (reference 4.2, 4.5).</summary>
+/// <summary>The plain-text error responses of the inference routes (docs/protocol.md#http-failures).</summary>
 internal static class PlainTextResponses
 {
     /// <summary>Body of a 413 (axum's text, kept verbatim).</summary>

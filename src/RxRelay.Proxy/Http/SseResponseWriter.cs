@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace RxRelay.Proxy.Http;
 
 /// <summary>
-/// The streaming response (reference 4.7): started at the first chunk with 200, <c>text/event-stream</c>,
+/// The streaming response (docs/protocol.md#http-streaming): started at the first chunk with 200, <c>text/event-stream</c>,
 /// <c>no-cache</c> and <c>x-accel-buffering: no</c> (so nginx-style proxies do not buffer the stream);
 /// chunks written verbatim, straight into Kestrel's output pipe as UTF-8, and flushed once per batch of
 /// chunks that were already waiting (one socket write for them, not one each).

@@ -4,13 +4,13 @@ using RxRelay.Proxy.WorkerSockets;
 namespace RxRelay.Proxy.Http;
 
 /// <summary>
-/// The client headers sent to the worker (reference 4.3): all except <c>content-length</c>,
+/// The client headers sent to the worker (docs/protocol.md#http-forwarded-headers): all except <c>content-length</c>,
 /// <c>connection</c>, <c>host</c>; names lowercase; values that are not visible ASCII dropped; a repeated
 /// header keeps only its last value.
 /// </summary>
 /// <remarks>
 /// This is upstream's rule, kept on purpose: the upstream worker applies its own filtering and some
-/// deployments rely on e.g. <c>authorization</c> reaching the backend. Reference 11 item 16 lists what
+/// deployments rely on e.g. <c>authorization</c> reaching the backend. docs/differences-from-upstream.md#kept-header-forwarding says what
 /// that forwards (hop-by-hop headers, cookies, the proxy's own API key); RxRelay keeps the wire behaviour.
 /// </remarks>
 internal static class WorkerHeaderForwarding

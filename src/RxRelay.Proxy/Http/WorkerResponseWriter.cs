@@ -5,7 +5,7 @@ using RxRelay.Protocol.Messages;
 namespace RxRelay.Proxy.Http;
 
 /// <summary>
-/// Writes a worker's <c>response_complete</c> as the client's response (reference 4.6): its status,
+/// Writes a worker's <c>response_complete</c> as the client's response (docs/protocol.md#http-non-streaming): its status,
 /// its headers, its body. Framing headers are never copied: Kestrel sets <c>Content-Length</c> itself, so
 /// a worker's <c>transfer-encoding</c> (which upstream replays) cannot corrupt the response.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
-/// Failed worker-authentication limiter, exactly reference 2.3: three failures, each within 250 ms of the
+/// Failed worker-authentication limiter, exactly docs/protocol.md#auth-rate-limit: three failures, each within 250 ms of the
 /// previous one, block a client identity for 250 ms after the third. Thread-safe; time only from
 /// <see cref="TimeProvider"/>.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
-/// The rate-limit key of a connecting worker, as upstream computes it (reference 2.3): the raw
+/// The rate-limit key of a connecting worker, as upstream computes it (docs/protocol.md#auth-rate-limit): the raw
 /// <c>Forwarded</c> header, else the first <c>X-Forwarded-For</c> item, else <c>unknown-client</c>.
 /// Kept byte-compatible on purpose; it is spoofable, which is why the limiter also evicts stale entries.
 /// </summary>

@@ -6,7 +6,7 @@ using RxRelay.Proxy.Configuration;
 
 namespace RxRelay.Proxy.WorkerSockets;
 
-/// <summary>Outcome of a worker's authentication attempt (reference 2.2).</summary>
+/// <summary>Outcome of a worker's authentication attempt (docs/protocol.md#auth).</summary>
 internal enum WorkerAuthResult
 {
     /// <summary>Authenticated under the requested provider.</summary>
@@ -19,7 +19,7 @@ internal enum WorkerAuthResult
     RateLimited,
 }
 
-/// <summary>Decides whether a connecting worker may register, exactly in upstream's order (reference 2.2, 2.3).</summary>
+/// <summary>Decides whether a connecting worker may register, exactly in upstream's order (docs/protocol.md#auth).</summary>
 internal sealed class WorkerAuthenticator(ProxyOptions options, InMemoryApiKeyStore keys, AuthRateLimiter limiter)
 {
     /// <summary>Close reason for bad credentials.</summary>

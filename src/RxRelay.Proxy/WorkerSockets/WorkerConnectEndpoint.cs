@@ -7,7 +7,7 @@ using RxRelay.Proxy.Dispatch;
 namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
-/// <c>GET /v1/worker/connect</c> (reference 2): the handshake always completes (101); authentication
+/// <c>GET /v1/worker/connect</c> (docs/protocol.md#connect): the handshake always completes (101); authentication
 /// failures are close frames 1008, not HTTP errors. An authenticated socket becomes a
 /// <see cref="WorkerSocketSession"/>.
 /// </summary>

@@ -7,7 +7,7 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// </summary>
 /// <remarks>
 /// Upstream only pings on inbound silence, so a worker that is busy streaming never hears from the proxy
-/// and its own 90 s idle timer cuts the stream (reference 11 item 3); the outbound rule feeds that timer.
+/// and its own idle timer cuts the stream (docs/differences-from-upstream.md#proxy-heartbeat); the outbound rule feeds that timer.
 /// Timers are re-armed on activity (no polling) and come from the injected <see cref="TimeProvider"/>.
 /// Callbacks run outside the internal lock, on the timer's thread.
 /// </remarks>

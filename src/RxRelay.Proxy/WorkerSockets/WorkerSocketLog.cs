@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RxRelay.Proxy.WorkerSockets;
 
-/// <summary>Log lines of the worker socket endpoint. Upstream logs none of these (reference 9); they are RxRelay additions.</summary>
+/// <summary>Log lines of the worker socket endpoint. Upstream logs none of these (docs/differences-from-upstream.md#logs); they are RxRelay additions.</summary>
 internal static partial class WorkerSocketLog
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,

@@ -10,7 +10,7 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// The one writer of a worker socket: a bounded queue of outbound frames drained by
 /// <see cref="RunAsync"/>, in order. Implements <see cref="IWorkerFrameSink"/> for the dispatch core, whose
 /// calls must never block: a full queue means the worker stopped reading, and <see cref="TrySend"/>
-/// says so instead of buffering without bound (upstream's queue is unbounded, reference 11 item 13).
+/// says so instead of buffering without bound (upstream's queue is unbounded, docs/differences-from-upstream.md#proxy-bounded-buffers).
 /// </summary>
 internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
 {

@@ -18,7 +18,7 @@ internal sealed partial class WorkerSocketSession
             while (true)
             {
                 var frame = await frameReader.ReadAsync(cancellationToken);
-                heartbeat.OnReceived(); // any inbound frame proves the worker alive (reference 3.1)
+                heartbeat.OnReceived(); // any inbound frame proves the worker alive (docs/protocol.md#heartbeat)
                 if (frame.Type == WebSocketMessageType.Close || !HandleFrame(workerId, frame))
                 {
                     return;

@@ -10,8 +10,8 @@ internal sealed partial class WorkerSocketSession
     /// <summary>
     /// Waits for the first frame, which must be a valid <c>register</c> whose version is absent or
     /// exactly <see cref="ProtocolVersion.Current"/>. Anything else, or nothing within
-    /// <see cref="Configuration.ProxyOptions.RegistrationTimeout"/> (upstream waits forever, reference 11
-    /// item 11), closes the socket 1002 and returns null.
+    /// <see cref="Configuration.ProxyOptions.RegistrationTimeout"/> (upstream waits forever,
+    /// docs/differences-from-upstream.md#proxy-registration-timeout), closes the socket 1002 and returns null.
     /// </summary>
     private async Task<Register?> ReadRegistrationAsync(WorkerFrameReader frameReader, CancellationToken cancellationToken)
     {

@@ -132,7 +132,7 @@ internal sealed partial class WorkerSocketSession
         return heartbeat;
     }
 
-    // Reference 3.1: the worker is removed (its requests requeued) first, then the close frame goes out.
+    // docs/protocol.md#heartbeat: the worker is removed (its requests requeued) first, then the close frame goes out.
     private void GoneThenClose(WorkerSocketOutbox outbox, ushort code, string reason)
     {
         if (registeredWorkerId is { } workerId)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace RxRelay.Worker.Configuration;
 
 /// <summary>How a setting's text is read and checked.</summary>
@@ -18,8 +20,9 @@ internal enum SettingKind
 
 /// <summary>
 /// One worker setting and the three names it answers to. The names follow upstream
-/// <c>modelrelay-worker</c> (reference 8.2) exactly; the help text and every error message are built
-/// from this one table so they cannot drift apart.
+/// <c>modelrelay-worker</c> (README.md#worker-options) exactly; the help text and every error message are
+/// built from this one table, and each default text from the constant on <see cref="WorkerOptions"/>, so
+/// they cannot drift apart.
 /// </summary>
 internal sealed record WorkerSetting(
     string Flag,
@@ -38,11 +41,11 @@ internal sealed record WorkerSetting(
 internal static class WorkerSettings
 {
     public static readonly WorkerSetting ProxyUrl = new(
-        "--proxy-url", "PROXY_URL", "proxy_url", "URL", SettingKind.Text, "http://127.0.0.1:8080",
+        "--proxy-url", "PROXY_URL", "proxy_url", "URL", SettingKind.Text, WorkerOptions.DefaultProxyUrl,
         "Proxy base URL (http, https, ws or wss); http becomes ws and https becomes wss.");
 
     public static readonly WorkerSetting Provider = new(
-        "--provider", "PROVIDER_NAME", "provider", "NAME", SettingKind.Text, "local",
+        "--provider", "PROVIDER_NAME", "provider", "NAME", SettingKind.Text, WorkerOptions.DefaultProvider,
         "Provider to register under; letters, digits, '.', '_', '~', '-'.");
 
     public static readonly WorkerSetting WorkerSecret = new(
@@ -50,31 +53,31 @@ internal static class WorkerSettings
         "Secret sent as the x-worker-secret header.");
 
     public static readonly WorkerSetting WorkerName = new(
-        "--worker-name", "WORKER_NAME", "worker_name", "NAME", SettingKind.Text, "worker",
+        "--worker-name", "WORKER_NAME", "worker_name", "NAME", SettingKind.Text, WorkerOptions.DefaultWorkerName,
         "Name this worker registers with.");
 
     public static readonly WorkerSetting Models = new(
-        "--models", "MODELS", "models", "LIST", SettingKind.List, "default",
+        "--models", "MODELS", "models", "LIST", SettingKind.List, WorkerOptions.DefaultModel,
         "Comma-separated models served ('*' asks the backend's /v1/models at start-up).");
 
     public static readonly WorkerSetting MaxConcurrency = new(
-        "--max-concurrency", "MAX_CONCURRENCY", "max_concurrency", "N", SettingKind.Integer, "1",
+        "--max-concurrency", "MAX_CONCURRENCY", "max_concurrency", "N", SettingKind.Integer, Text(WorkerOptions.DefaultMaxConcurrency),
         "Requests run at once (at least 1); advertised to the proxy and enforced locally.");
 
     public static readonly WorkerSetting BackendUrl = new(
-        "--backend-url", "BACKEND_URL", "backend_url", "URL", SettingKind.Text, "http://127.0.0.1:8000",
+        "--backend-url", "BACKEND_URL", "backend_url", "URL", SettingKind.Text, WorkerOptions.DefaultBackendUrl,
         "Local inference backend base URL (http or https).");
 
     public static readonly WorkerSetting LogLevel = new(
-        "--log-level", "LOG_LEVEL", "log_level", "LEVEL", SettingKind.Text, "info",
+        "--log-level", "LOG_LEVEL", "log_level", "LEVEL", SettingKind.Text, WorkerOptions.DefaultLogLevel,
         "trace, debug, info, warn or error (RUST_LOG is ignored).");
 
     public static readonly WorkerSetting IdleTimeoutSecs = new(
-        "--idle-timeout-secs", "IDLE_TIMEOUT_SECS", "idle_timeout_secs", "SECS", SettingKind.Seconds, "90",
+        "--idle-timeout-secs", "IDLE_TIMEOUT_SECS", "idle_timeout_secs", "SECS", SettingKind.Seconds, Seconds(WorkerOptions.DefaultIdleTimeout),
         "Seconds without any frame from the proxy before the connection is presumed dead (> 0, fractional allowed).");
 
     public static readonly WorkerSetting ShutdownTimeoutSecs = new(
-        "--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS", "shutdown_timeout_secs", "SECS", SettingKind.Seconds, "30",
+        "--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS", "shutdown_timeout_secs", "SECS", SettingKind.Seconds, Seconds(WorkerOptions.DefaultShutdownTimeout),
         "Seconds a stop waits for in-flight requests (>= 0, fractional allowed).");
 
     public static readonly WorkerSetting ExtraEndpointPaths = new(
@@ -87,4 +90,8 @@ internal static class WorkerSettings
         ProxyUrl, Provider, WorkerSecret, WorkerName, Models, MaxConcurrency, BackendUrl, LogLevel,
         IdleTimeoutSecs, ShutdownTimeoutSecs, ExtraEndpointPaths,
     ];
+
+    private static string Text(uint value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 }

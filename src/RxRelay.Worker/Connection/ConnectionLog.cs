@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RxRelay.Worker.Connection;
 
-/// <summary>The connection's log lines; messages and fields follow upstream's worker (reference 9).</summary>
+/// <summary>The connection's log lines; messages and fields follow upstream's worker (docs/differences-from-upstream.md#logs).</summary>
 internal static partial class ConnectionLog
 {
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "connected to proxy, registered worker url={Url}")]

@@ -1,6 +1,6 @@
 namespace RxRelay.Worker.Connection;
 
-/// <summary>The worker's WebSocket address, built exactly as upstream does (reference 8.2).</summary>
+/// <summary>The worker's WebSocket address, built exactly as upstream does (docs/protocol.md#connect).</summary>
 internal static class ProxyUrl
 {
     /// <summary>The connect path on the proxy.</summary>

@@ -23,7 +23,7 @@ internal sealed partial class WorkerSession
         }
     }
 
-    // Upstream ends the session on a frame it cannot parse (reference 1.5); throwing inside Do fails the stream.
+    // Upstream ends the session on a frame it cannot parse (docs/protocol.md#versions); throwing inside Do fails the stream.
     private static ProxyMessage Decode(byte[] utf8)
     {
         var result = ProtocolCodec.DecodeProxyMessage(utf8);

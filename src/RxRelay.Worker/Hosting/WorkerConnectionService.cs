@@ -48,7 +48,7 @@ internal sealed partial class WorkerConnectionService(
     {
         try
         {
-            // Once, before the first connect: a configured "*" becomes the backend's model list (reference 7).
+            // Once, before the first connect: a configured "*" becomes the backend's model list (docs/protocol.md#models).
             await catalog.ResolveAsync(stoppingToken);
             await connection.Run().LastOrDefaultAsync().ToTask(stoppingToken);
         }

@@ -31,7 +31,10 @@ internal static class WorkerServiceCollectionExtensions
     }
 
     // Jitter comes from a random source, not the clock (upstream's clock-derived jitter makes workers
-    // restarted together reconnect together, reference 11 item 24).
+    // restarted together reconnect together, docs/differences-from-upstream.md#worker-random-jitter).
     private static ReconnectPolicy CreatePolicy(WorkerOptions options)
-        => new(new ReconnectPolicyOptions { LongSessionThreshold = options.IdleTimeout }, () => Random.Shared.Next(500));
+    {
+        var policyOptions = new ReconnectPolicyOptions { LongSessionThreshold = options.IdleTimeout };
+        return new(policyOptions, () => Random.Shared.Next(policyOptions.JitterRangeMilliseconds));
+    }
 }

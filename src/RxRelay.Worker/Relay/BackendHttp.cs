@@ -34,8 +34,8 @@ internal sealed class BackendHttp : IDisposable
     public HttpClient Client { get; }
 
     /// <summary>
-    /// <c>{backend_url without trailing '/'}{path}</c>, the upstream join (reference 10.1 worker tests
-    /// 6–9): an empty path gives the base alone. Callers check the path against the allowlist first.
+    /// <c>{backend_url without trailing '/'}{path}</c>, the upstream join (docs/differences-from-upstream.md#upstream-tests-unit,
+    /// worker tests 6–9): an empty path gives the base alone. Callers check the path against the allowlist first.
     /// </summary>
     public Uri UriFor(string path) => new(Join(_baseUrl, path), UriKind.Absolute);
 
@@ -50,7 +50,7 @@ internal sealed class BackendHttp : IDisposable
     public static SocketsHttpHandler CreateHandler() => new()
     {
         // The client's accept-encoding is replaced by ours and bodies are decompressed here, so a
-        // compressing backend can never hand the relay bytes it cannot decode as text (reference 11.2).
+        // compressing backend can never hand the relay bytes it cannot decode as text (docs/differences-from-upstream.md#worker-stream-decoding).
         AutomaticDecompression = DecompressionMethods.All,
         ConnectTimeout = ConnectTimeout,
         AllowAutoRedirect = false,

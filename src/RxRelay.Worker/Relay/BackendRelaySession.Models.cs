@@ -3,7 +3,7 @@ using RxRelay.Protocol.Messages;
 
 namespace RxRelay.Worker.Relay;
 
-/// <summary><c>models_refresh</c>: answered in the background, so it never blocks the socket (reference 11.18).</summary>
+/// <summary><c>models_refresh</c>: answered in the background, so it never blocks the socket (docs/differences-from-upstream.md#worker-models-refresh).</summary>
 internal sealed partial class BackendRelaySession
 {
     public void RefreshModels(ModelsRefresh refresh)

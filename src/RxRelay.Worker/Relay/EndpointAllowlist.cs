@@ -2,12 +2,12 @@ namespace RxRelay.Worker.Relay;
 
 /// <summary>
 /// The backend paths a <c>request</c> may name. Upstream concatenates whatever the proxy sends onto the
-/// backend URL (reference 11.17), so a hostile or buggy proxy could reach other backend routes, or with
+/// backend URL (docs/differences-from-upstream.md#worker-endpoint-allowlist), so a hostile or buggy proxy could reach other backend routes, or with
 /// an <c>@host</c> prefix other hosts. Only known inference paths, exactly as configured, are fetched.
 /// </summary>
 internal sealed class EndpointAllowlist
 {
-    /// <summary>The inference routes the proxy forwards (reference 1.2).</summary>
+    /// <summary>The inference routes the proxy forwards (docs/protocol.md#frame-request).</summary>
     public static IReadOnlyList<string> BuiltInPaths { get; } =
         ["/v1/chat/completions", "/v1/responses", "/v1/messages"];
 

@@ -6,7 +6,7 @@ namespace RxRelay.Worker.Relay;
 /// <summary>
 /// Which headers cross the worker in each direction. Upstream forwards hop-by-hop headers and the
 /// client's <c>accept-encoding</c>, and collapses repeated response headers to the last value
-/// (reference 11.16); here hop-by-hop headers stop at the worker and repeated values are combined.
+/// (docs/differences-from-upstream.md#worker-header-filter); here hop-by-hop headers stop at the worker and repeated values are combined.
 /// </summary>
 internal static class HeaderFilter
 {

@@ -34,7 +34,7 @@ internal sealed partial class ModelCatalog
     public IReadOnlyList<string> Current => _current;
 
     /// <summary>
-    /// Start-up wildcard resolution (reference 7): when a configured model is <c>*</c>, asks the backend
+    /// Start-up wildcard resolution (docs/protocol.md#models): when a configured model is <c>*</c>, asks the backend
     /// once. Non-empty → the whole list becomes the discovered ids; empty or failed → the configured list
     /// stays (so the worker registers <c>*</c> and serves any model). Never throws except on cancellation.
     /// </summary>

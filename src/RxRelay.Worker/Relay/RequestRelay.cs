@@ -6,7 +6,7 @@ namespace RxRelay.Worker.Relay;
 
 /// <summary>
 /// Runs one request against the backend and returns the completion that ends it. Backend failures
-/// become that request's 502 completion; they never escape to end the session (reference 11.2).
+/// become that request's 502 completion; they never escape to end the session (docs/differences-from-upstream.md#worker-backend-failure).
 /// Throws only when the request was aborted or the outbound socket is gone (<see cref="OutboundClosedException"/>).
 /// </summary>
 internal sealed class RequestRelay(BackendHttp backend, IWorkerOutbound outbound, ILogger logger)
@@ -52,7 +52,7 @@ internal sealed class RequestRelay(BackendHttp backend, IWorkerOutbound outbound
         await using (body.ConfigureAwait(false))
         {
             // A non-2xx answer to a streaming request goes back whole, so the client sees the real
-            // status and error body instead of a 200 stream of error text (reference 11.15).
+            // status and error body instead of a 200 stream of error text (docs/differences-from-upstream.md#worker-streaming-status).
             if (request.IsStreaming && response.IsSuccessStatusCode)
             {
                 await StreamingResponseRelay.RelayAsync(body, request.RequestId, outbound, relayed.Token).ConfigureAwait(false);

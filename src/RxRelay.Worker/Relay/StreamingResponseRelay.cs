@@ -26,7 +26,7 @@ internal static class StreamingResponseRelay
         try
         {
             // Stateful: a multi-byte character split across reads stays in the decoder until its
-            // last byte arrives, instead of becoming U+FFFD (or killing the session, reference 11.2).
+            // last byte arrives, instead of becoming U+FFFD (or killing the session, docs/differences-from-upstream.md#worker-stream-decoding).
             var decoder = Encoding.UTF8.GetDecoder();
             int read;
             while ((read = await body.ReadAsync(bytes.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
