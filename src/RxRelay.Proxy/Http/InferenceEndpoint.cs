@@ -70,7 +70,15 @@ internal sealed partial class InferenceEndpoint(
             PlainTextResponses.Empty(context, StatusCodes.Status408RequestTimeout);
             return null;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
+        catch (BadHttpRequestException refused)
+        {
+            // Kestrel refused the body mid-read (under the minimum data rate: 408; bad framing: 400).
+            // Returning without a response would send an empty 200.
+            InferenceLog.BodyRefused(logger, refused.StatusCode, refused.Message);
+            await BodyReadErrors.WriteAsync(context, refused);
+            return null;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             return null; // the client went away mid-body; nothing was submitted
         }

@@ -13,4 +13,7 @@ internal static partial class InferenceLog
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "stream cut request_id={RequestId}: {Reason}")]
     public static partial void StreamCut(ILogger logger, string requestId, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "request body refused status={Status}: {Reason}")]
+    public static partial void BodyRefused(ILogger logger, int status, string reason);
 }

@@ -7,7 +7,8 @@ namespace RxRelay.Proxy.Http;
 /// <summary>
 /// Writes a worker's <c>response_complete</c> as the client's response (docs/protocol.md#http-non-streaming): its status,
 /// its headers, its body. Framing headers are never copied: Kestrel sets <c>Content-Length</c> itself, so
-/// a worker's <c>transfer-encoding</c> (which upstream replays) cannot corrupt the response.
+/// a worker's <c>transfer-encoding</c> (which upstream replays) cannot corrupt the response. The headers
+/// the CORS layer owns keep the proxy's value (<see cref="CorsMiddleware.Owns"/>).
 /// </summary>
 internal static class WorkerResponseWriter
 {
@@ -32,7 +33,7 @@ internal static class WorkerResponseWriter
         response.StatusCode = complete.StatusCode;
         foreach (var (name, value) in complete.Headers)
         {
-            if (!NotCopied.Contains(name) && IsToken(name) && IsFieldValue(value))
+            if (!NotCopied.Contains(name) && !CorsMiddleware.Owns(name) && IsToken(name) && IsFieldValue(value))
             {
                 response.Headers.Append(name, value);
             }

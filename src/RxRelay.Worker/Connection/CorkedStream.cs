@@ -10,6 +10,12 @@ namespace RxRelay.Worker.Connection;
 /// an uncork against a write of the WebSocket's own (a keep-alive ping, a pong) racing with them. A
 /// write racing with an uncork's flush is serialized behind it by <c>_writes</c>.
 /// </para>
+/// <para>
+/// The socket is disposed from another thread than the one writing (the session's end, a stop, the
+/// WebSocket's abort), so a write can always race it: such a write fails as a closed connection
+/// (<see cref="IOException"/>), like a write to a socket the peer closed, never as
+/// <see cref="ObjectDisposedException"/>, which the layers above would not read as a lost connection.
+/// </para>
 /// </summary>
 internal sealed class CorkedStream(Stream inner) : Stream
 {
@@ -17,6 +23,7 @@ internal sealed class CorkedStream(Stream inner) : Stream
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly MemoryStream _corked = new();
     private bool _isCorked;
+    private volatile bool _disposed;
 
     public override bool CanRead => inner.CanRead;
 
@@ -96,12 +103,14 @@ internal sealed class CorkedStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    // _writes is not disposed: a write racing the disposal still releases it, and a SemaphoreSlim whose
+    // wait handle was never asked for holds nothing that needs disposing.
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            _disposed = true;
             inner.Dispose();
-            _writes.Dispose();
         }
 
         base.Dispose(disposing);
@@ -109,21 +118,30 @@ internal sealed class CorkedStream(Stream inner) : Stream
 
     public override async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await inner.DisposeAsync().ConfigureAwait(false);
-        _writes.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private async ValueTask WriteThroughAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (_disposed)
+            throw Closed(null);
+
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException disposed)
+        {
+            throw Closed(disposed);
         }
         finally
         {
             _writes.Release();
         }
     }
+
+    private static IOException Closed(Exception? cause) => new("the connection to the proxy is closed", cause);
 }

@@ -13,8 +13,24 @@ namespace RxRelay.Worker.Connection;
 /// were queued; <see cref="SendAsync"/> completes when its frame is written, which is the relay's
 /// backpressure. Pongs and the register frame use <see cref="Post"/>: same queue, nobody waits.
 /// </summary>
-internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
+internal sealed class OrderedOutbound(int maxQueuedFrames = OrderedOutbound.DefaultMaxQueuedFrames) : IWorkerOutbound, IDisposable
 {
+    /// <summary>
+    /// Frames waiting to be written, at most, beyond what the relay's requests hold (each in-flight request
+    /// waits for its frame, so they add at most one each). The rest are replies nobody waits for: pongs and
+    /// 503 answers to requests over capacity. A proxy that stopped reading and keeps sending pings or
+    /// requests would grow that backlog without end; past this many the proxy is taken as dead and the
+    /// session ends (see <see cref="OutboundBacklogException"/>).
+    /// </summary>
+    public const int MaxPendingReplies = 1024;
+
+    /// <summary>The bound when the session's concurrency is not known (tests).</summary>
+    public const int DefaultMaxQueuedFrames = MaxPendingReplies;
+
+    // Synchronous continuation: the session ends on the thread that overflowed the queue, at that instant.
+    private readonly TaskCompletionSource _backlogged = new();
+    private int _queued;
+
     // Synchronous continuations: an idle writer starts the socket write on the thread that queued the
     // frame (up to its first real await) instead of a thread-pool hop; this keeps frame order trivially
     // FIFO and makes the writer deterministic under a virtual-time scheduler.
@@ -38,7 +54,12 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
         => new(Enqueue(message).WaitAsync(cancellationToken));
 
     /// <summary>Queues a frame nobody waits for; a failed write still ends the session through <see cref="Writes"/>.</summary>
-    public void Post(WorkerMessage message) => _ = Enqueue(message);
+    public void Post(WorkerMessage message)
+    {
+        var written = Enqueue(message);
+        if (written.IsFaulted)
+            _ = written.Exception; // reported through Writes; observed here so it is never "unobserved"
+    }
 
     /// <summary>
     /// Writes queued frames to <paramref name="link"/> while subscribed; fails on the first failed write,
@@ -49,8 +70,15 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
         {
             // Not FromAsync: its failure would arrive through a task continuation, one thread-pool hop
             // later; reporting from the writer itself ends the session at the instant the write failed.
+            var ends = Observer.Synchronize(observer);
             var cancellation = new CancellationTokenSource();
-            _ = WriteAllAsync(link, observer, cancellation.Token);
+            _ = WriteAllAsync(link, ends, cancellation.Token);
+            _ = _backlogged.Task.ContinueWith(
+                static (backlog, state) => ((IObserver<Unit>)state!).OnError(backlog.Exception!.InnerException!),
+                ends,
+                cancellation.Token,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             return Disposable.Create(cancellation.Cancel);
         });
 
@@ -62,12 +90,26 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
             frame.Written.TrySetCanceled();
     }
 
+    /// <summary>Frames queued and not yet taken by the writer.</summary>
+    public int QueuedFrames => Volatile.Read(ref _queued);
+
     private Task Enqueue(WorkerMessage message)
     {
+        if (Interlocked.Increment(ref _queued) > maxQueuedFrames)
+        {
+            Interlocked.Decrement(ref _queued);
+            var backlog = new OutboundBacklogException(maxQueuedFrames);
+            if (_backlogged.TrySetException(backlog))
+                _ = _backlogged.Task.Exception; // reported through Writes, if anyone still listens
+            return Task.FromException(backlog);
+        }
+
         var frame = new PendingFrame(ProtocolCodec.Encode(message));
-        return _queue.Writer.TryWrite(frame)
-            ? frame.Written.Task
-            : Task.FromException(new ObjectDisposedException(nameof(OrderedOutbound), "the session has ended"));
+        if (_queue.Writer.TryWrite(frame))
+            return frame.Written.Task;
+
+        Interlocked.Decrement(ref _queued);
+        return Task.FromException(new ObjectDisposedException(nameof(OrderedOutbound), "the session has ended"));
     }
 
     private async Task WriteAllAsync(IProxyLink link, IObserver<Unit> observer, CancellationToken cancellationToken)
@@ -92,6 +134,7 @@ internal sealed class OrderedOutbound : IWorkerOutbound, IDisposable
                        && (batch.Count == 0 || bytes + next.Utf8.Length <= MaxBatchBytes)
                        && _queue.Reader.TryRead(out var frame))
                 {
+                    Interlocked.Decrement(ref _queued);
                     batch.Add(frame);
                     payloads.Add(frame.Utf8);
                     bytes += frame.Utf8.Length;

@@ -24,7 +24,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
 
     public WebsocketProxyLink(Uri url, string workerSecret)
     {
-        _client = new WebsocketClient(url, null, (uri, ct) => ConnectAsync(uri, workerSecret, ct))
+        _client = new WebsocketClient(url, null, (uri, ct) => ConnectAsync(uri, workerSecret, ct), InboundLimits.ReceiveBuffers)
         {
             IsReconnectionEnabled = false,
             ReconnectTimeout = null,
@@ -136,7 +136,8 @@ internal sealed class WebsocketProxyLink : IProxyLink
 
         Volatile.Write(ref _socket, socket);
         _events?.OnNext(new LinkEvent.Opened());
-        return socket;
+        // The library's receive loop reads through the limits; our own sends and close use the socket itself.
+        return new SizeLimitedWebSocket(socket, InboundLimits.MaxFrameBytes, InboundLimits.MaxMessageBytes);
     }
 
     private async ValueTask<Stream> ConnectStreamAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

@@ -53,9 +53,12 @@ internal sealed partial class WorkerConnection(
         {
             await session.ShutdownAsync(options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {
-            // The session can end under us (proxy gone, socket lost); stopping goes on regardless.
+            // The session can end under us (proxy gone, socket lost, the proxy stopping at the same
+            // moment); stopping goes on regardless. That includes an OperationCanceledException that is
+            // not the caller's: a WebSocket aborted mid-write reports itself so. Only the caller's own
+            // cancellation (the host's stop budget spent) goes up.
             logger.StopInterrupted(error);
         }
     }

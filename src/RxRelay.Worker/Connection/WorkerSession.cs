@@ -20,7 +20,7 @@ internal sealed partial class WorkerSession : IDisposable
     private readonly WorkerOptions _options;
     private readonly IAdvertisedModels _models;
     private readonly IProxyLink _link;
-    private readonly OrderedOutbound _outbound = new();
+    private readonly OrderedOutbound _outbound;
     private readonly IRelaySession _relay;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
@@ -42,6 +42,7 @@ internal sealed partial class WorkerSession : IDisposable
         _scheduler = scheduler;
         _logger = logger;
         _url = ProxyUrl.ForWorker(options.ProxyUrl, options.Provider);
+        _outbound = new OrderedOutbound((int)Math.Min(int.MaxValue, options.MaxConcurrency + (long)OrderedOutbound.MaxPendingReplies));
         _link = links.Create();
         _relay = relays.Create(_outbound);
         _outbound.ShouldGather = () => _relay.InFlight > 1;
