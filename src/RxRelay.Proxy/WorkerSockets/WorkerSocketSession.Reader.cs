@@ -11,7 +11,8 @@ internal sealed partial class WorkerSocketSession
     /// The socket's only reader: one frame at a time, in order, each awaited through the dispatcher so a
     /// violation stops reading at once. Ends on close, EOF, read error or violation.
     /// </summary>
-    private async Task ReadLoopAsync(string workerId, WorkerFrameReader frameReader, WorkerHeartbeat heartbeat, CancellationToken cancellationToken)
+    private async Task ReadLoopAsync(
+        string workerId, WorkerFrameReader frameReader, WorkerHeartbeat heartbeat, WorkerSocketOutbox outbox, CancellationToken cancellationToken)
     {
         try
         {
@@ -24,6 +25,10 @@ internal sealed partial class WorkerSocketSession
                     return;
                 }
             }
+        }
+        catch (WorkerFrameTooBigException ex)
+        {
+            await TooBigAsync(outbox, ex.Message);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -47,7 +52,7 @@ internal sealed partial class WorkerSocketSession
 
         var verdict = decoded.Message switch
         {
-            ModelsUpdate update => await dispatcher.OnModelsUpdateAsync(workerId, update, CancellationToken.None),
+            ModelsUpdate update => await dispatcher.OnModelsUpdateAsync(workerId, CapModels(workerId, update), CancellationToken.None),
             Pong pong => await dispatcher.OnPongAsync(workerId, pong, CancellationToken.None),
             ResponseChunk chunk => await dispatcher.OnChunkAsync(workerId, chunk, CancellationToken.None),
             ResponseComplete complete => await dispatcher.OnCompleteAsync(workerId, complete, CancellationToken.None),
@@ -65,6 +70,17 @@ internal sealed partial class WorkerSocketSession
         }
 
         return true;
+    }
+
+    private ModelsUpdate CapModels(string workerId, ModelsUpdate update)
+    {
+        var (models, advertised) = CapModels(update.Models);
+        if (models.Count < advertised)
+        {
+            WorkerSocketLog.ModelsCapped(logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
+        }
+
+        return update with { Models = models };
     }
 
     private async Task<bool> ViolationAsync(string workerId, string detail)
