@@ -36,7 +36,7 @@ public sealed class LogValueTests
 
     [Fact]
     public void Of_EscapesCountTowardsTheLimit() =>
-        Assert.Equal("ab\\n…[+2 chars]", LogValue.Of("ab\ncd", 5));
+        Assert.Equal("ab…[+3 chars]", LogValue.Of("ab\ncd", 3));
 
     [Fact]
     public void Of_CutNeverSplitsASurrogatePair() =>
