@@ -10,15 +10,32 @@ namespace RxRelay.Proxy.Admin;
 /// <c>/admin/workers</c>, <c>/admin/stats</c>, <c>/admin/keys</c> (docs/protocol.md#http-admin). Every call is
 /// checked against the admin token first (403, empty body) — for <c>POST /admin/keys</c> too, before the
 /// body is read, so unauthenticated callers learn nothing from 415/400/422 (upstream checks after parsing,
-/// docs/differences-from-upstream.md#proxy-admin-check-first).
+/// docs/differences-from-upstream.md#proxy-admin-check-first). Wrong tokens are limited per caller address by
+/// <see cref="CredentialGuard"/> (429 while blocked); upstream does not limit them.
 /// </summary>
-internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore keys, ProxyOptions options)
+internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore keys, ProxyOptions options, CredentialGuard guard)
 {
+    /// <summary>Surface name in the guard's log lines.</summary>
+    public const string Surface = "admin";
+
     /// <summary>Wraps a handler with the admin check.</summary>
     public RequestDelegate Guarded(Func<HttpContext, Task> handler) => context =>
     {
+        var identity = guard.IdentityOf(context);
+        if (guard.IsBlocked(identity, Surface))
+        {
+            CredentialGuard.WriteTooManyAttempts(context);
+            return Task.CompletedTask;
+        }
+
         if (!AdminAuth.IsAuthorized(context.Request.Headers, options.AdminToken))
         {
+            // No token configured: the API is off, every call is refused; not a guess worth limiting.
+            if (options.AdminToken is not null)
+            {
+                guard.Failed(identity, Surface);
+            }
+
             PlainTextResponses.Empty(context, StatusCodes.Status403Forbidden);
             return Task.CompletedTask;
         }

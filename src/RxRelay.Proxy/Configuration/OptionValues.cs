@@ -45,6 +45,44 @@ internal static class OptionValues
             ? (n, null)
             : (null, $"'{raw}' is not a non-negative integer");
 
+    /// <summary>A strictly positive 32-bit integer.</summary>
+    public static (int? Value, string? Error) PositiveCount(string raw) =>
+        int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? (n, null)
+            : (null, $"'{raw}' is not a positive integer");
+
+    /// <summary>
+    /// A comma-separated list of networks: CIDRs (<c>10.0.0.0/8</c>, <c>fd00::/8</c>) or single addresses
+    /// (taken as /32 or /128). Every bad item is named in the one error.
+    /// </summary>
+    public static (IReadOnlyList<IPNetwork>? Value, string? Error) Networks(string raw)
+    {
+        var networks = new List<IPNetwork>();
+        var bad = new List<string>();
+        foreach (var item in raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (IPNetwork.TryParse(item, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (IPAddress.TryParse(item, out var address))
+            {
+                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                bad.Add($"'{item}'");
+            }
+        }
+
+        if (bad.Count > 0)
+        {
+            return (null, $"{string.Join(", ", bad)} {(bad.Count == 1 ? "is not a CIDR" : "are not CIDRs")} like 10.0.0.0/8 or an IP address");
+        }
+
+        return networks.Count == 0 ? (null, "must name at least one CIDR or IP address") : (networks, null);
+    }
+
     /// <summary><c>true</c> or <c>false</c>, as clap's boolean parser takes them.</summary>
     public static (bool? Value, string? Error) Boolean(string raw) => raw switch
     {

@@ -33,6 +33,11 @@ internal static class ProxyOptionDefinitions
             OptionValues.PositiveSeconds, static (o, v) => o with { HeartbeatTimeout = v }),
         Time("--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS", $"Seconds shutdown lets in-flight requests finish [default: {ProxyOptions.DefaultShutdownTimeoutSeconds}]",
             OptionValues.Seconds, static (o, v) => o with { ShutdownTimeout = v }),
+        new("--max-workers", "RXRELAY_MAX_WORKERS", "Most worker connections at once; more get HTTP 503 [default: 1024]",
+            static (o, raw) => Lift(OptionValues.PositiveCount(raw), v => o with { MaxWorkers = v })),
+        new("--trusted-proxies", "RXRELAY_TRUSTED_PROXIES",
+            "Comma-separated CIDRs/IPs of reverse proxies whose X-Forwarded-For is believed [default: none]",
+            static (o, raw) => Lift(OptionValues.Networks(raw), v => o with { TrustedProxies = v })),
     ];
 
     private static OptionDefinition Text(

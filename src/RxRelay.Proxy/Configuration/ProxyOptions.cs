@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace RxRelay.Proxy.Configuration;
 
 /// <summary>
@@ -85,6 +87,19 @@ public sealed record ProxyOptions
 
     /// <summary>Longest a single write to a streaming client may block before the connection is cut.</summary>
     public TimeSpan ClientStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most worker sockets open at once (<c>--max-workers</c> / <c>RXRELAY_MAX_WORKERS</c>); one more
+    /// connect is refused with HTTP 503 before the WebSocket is accepted. Upstream has no cap.
+    /// </summary>
+    public int MaxWorkers { get; init; } = 1024;
+
+    /// <summary>
+    /// Networks of reverse proxies whose <c>X-Forwarded-For</c> is believed (<c>--trusted-proxies</c> /
+    /// <c>RXRELAY_TRUSTED_PROXIES</c>), as ASP.NET Core's forwarded-headers <c>KnownNetworks</c>. Empty (the
+    /// default): the client is always the connection's remote address and forwarding headers are ignored.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = Array.Empty<IPNetwork>();
 
     /// <summary>
     /// What is wrong with the durations, one line each (empty when nothing): each must lie in

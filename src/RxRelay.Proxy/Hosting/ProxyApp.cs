@@ -69,6 +69,9 @@ public static class ProxyApp
         services.AddSingleton<InMemoryApiKeyStore>();
         services.AddSingleton<AuthRateLimiter>();
         services.AddSingleton<WorkerAuthenticator>();
+        services.AddSingleton<WorkerConnectionSlots>();
+        services.AddSingleton<FailureLogThrottle>();
+        services.AddSingleton<CredentialGuard>();
         services.AddSingleton<ShutdownState>();
         services.AddSingleton<WorkerConnectEndpoint>();
         services.AddSingleton<InferenceEndpoint>();
@@ -82,11 +85,13 @@ public static class ProxyApp
     {
         string[] get = ["GET", "HEAD"];
         app.UseUpstreamCors();
+        app.UseClientKeyGuard();
+        app.UseWorkerFrameGuard(); // before UseWebSockets, which takes the upgrade feature as a request arrives
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // upstream never sends WS pings
         var services = app.Services;
         app.MapMethods("/health", get, services.GetRequiredService<HealthEndpoint>().HandleAsync);
         app.MapMethods("/v1/models", get, services.GetRequiredService<ModelsEndpoint>().HandleAsync);
-        app.MapMethods("/v1/worker/connect", get, services.GetRequiredService<WorkerConnectEndpoint>().HandleAsync);
+        app.MapMethods(WorkerConnectEndpoint.Path, get, services.GetRequiredService<WorkerConnectEndpoint>().HandleAsync);
         var inference = services.GetRequiredService<InferenceEndpoint>();
         foreach (var path in InferenceEndpoint.Paths)
         {

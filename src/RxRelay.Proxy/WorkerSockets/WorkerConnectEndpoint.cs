@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
@@ -7,15 +8,32 @@ using RxRelay.Proxy.Dispatch;
 namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
-/// <c>GET /v1/worker/connect</c> (docs/protocol.md#connect): the handshake always completes (101); authentication
-/// failures are close frames 1008, not HTTP errors. An authenticated socket becomes a
+/// <c>GET /v1/worker/connect</c> (docs/protocol.md#connect): authentication failures are close frames 1008 after a
+/// completed handshake (101), as upstream. RxRelay additions: past <see cref="ProxyOptions.MaxWorkers"/>
+/// sockets, or with too many refusals in flight, the connect gets HTTP 503 and no WebSocket; failures are
+/// limited and logged per caller address (<see cref="ClientIdentity"/>). An authenticated socket becomes a
 /// <see cref="WorkerSocketSession"/>.
 /// </summary>
 internal sealed class WorkerConnectEndpoint(
-    WorkerAuthenticator authenticator, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger<WorkerConnectEndpoint> logger)
+    WorkerAuthenticator authenticator,
+    Dispatcher dispatcher,
+    ProxyOptions options,
+    WorkerConnectionSlots slots,
+    FailureLogThrottle failureLog,
+    TimeProvider time,
+    ILogger<WorkerConnectEndpoint> logger)
 {
+    /// <summary>The route.</summary>
+    public const string Path = "/v1/worker/connect";
+
     /// <summary>Provider used when the query has none.</summary>
     public const string DefaultProvider = "local";
+
+    /// <summary>The 503 body when the worker cap is reached.</summary>
+    public const string TooManyWorkersText = "worker connection limit reached";
+
+    /// <summary>The 503 body when too many refused connects are in flight.</summary>
+    public const string TooManyRefusalsText = "too many unauthenticated worker connections in flight";
 
     /// <summary>Handles one connect request.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -33,8 +51,15 @@ internal sealed class WorkerConnectEndpoint(
         }
 
         var provider = context.Request.Query["provider"] is { Count: > 0 } p ? p[0]! : DefaultProvider;
-        var identity = ClientIdentity.From(context.Request.Headers);
+        var identity = ClientIdentity.From(context, options.TrustedProxies);
         var result = authenticator.Authenticate(context.Request.Headers, context.Request.Query, provider, identity);
+        using var slot = result == WorkerAuthResult.Accepted ? slots.TryEnterWorker() : slots.TryEnterUnauthenticated();
+        if (slot is null)
+        {
+            await RefuseAsync(context, result);
+            return;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync(
             new WebSocketAcceptContext { DangerousEnableCompression = false, KeepAliveInterval = TimeSpan.Zero });
         if (result != WorkerAuthResult.Accepted)
@@ -43,20 +68,36 @@ internal sealed class WorkerConnectEndpoint(
             return;
         }
 
-        var session = new WorkerSocketSession(socket, provider, dispatcher, options, time, logger);
+        var guard = (context.Features.Get<IHttpUpgradeFeature>() as FrameGuardUpgradeFeature)?.Guard;
+        var session = new WorkerSocketSession(socket, provider, dispatcher, options, time, logger, guard);
         await session.RunAsync(context.RequestAborted);
+    }
+
+    private Task RefuseAsync(HttpContext context, WorkerAuthResult result)
+    {
+        if (result == WorkerAuthResult.Accepted)
+        {
+            WorkerSocketLog.TooManyWorkers(logger, slots.Workers, options.MaxWorkers);
+        }
+
+        context.Response.Headers.RetryAfter = "1";
+        return WriteTextAsync(
+            context, StatusCodes.Status503ServiceUnavailable, result == WorkerAuthResult.Accepted ? TooManyWorkersText : TooManyRefusalsText);
     }
 
     private async Task RejectAsync(WebSocket socket, WorkerAuthResult result, string provider, string identity)
     {
         var reason = result == WorkerAuthResult.RateLimited ? WorkerAuthenticator.RateLimitedReason : WorkerAuthenticator.FailedReason;
-        if (result == WorkerAuthResult.RateLimited)
+        if (failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
         {
-            WorkerSocketLog.RateLimited(logger, identity);
-        }
-        else
-        {
-            WorkerSocketLog.AuthenticationFailed(logger, provider, identity);
+            if (result == WorkerAuthResult.RateLimited)
+            {
+                WorkerSocketLog.RateLimited(logger, logIdentity, suppressed);
+            }
+            else
+            {
+                WorkerSocketLog.AuthenticationFailed(logger, provider, logIdentity, suppressed);
+            }
         }
 
         try

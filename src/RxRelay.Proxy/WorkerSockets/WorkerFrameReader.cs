@@ -6,21 +6,31 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// <summary>One whole WebSocket message from a worker: its type and its bytes (valid until the next read).</summary>
 internal readonly record struct WorkerFrame(WebSocketMessageType Type, ReadOnlyMemory<byte> Payload);
 
-/// <summary>
-/// Reassembles WebSocket messages from a worker, up to <see cref="MaxMessageBytes"/> (64 MiB, the
-/// tungstenite default upstream uses). Owns one growing pooled buffer per socket.
-/// </summary>
-internal sealed class WorkerFrameReader(WebSocket socket) : IDisposable
-{
-    /// <summary>Largest accepted message; larger is a read error (the worker is treated as gone).</summary>
-    public const int MaxMessageBytes = 64 * 1024 * 1024;
+/// <summary>A worker sent a frame or message over the limits of <see cref="WorkerSocketLimits"/>; the socket must be closed 1009.</summary>
+internal sealed class WorkerFrameTooBigException(string reason) : Exception(reason);
 
-    private byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+/// <summary>
+/// Reassembles WebSocket messages from a worker within <see cref="WorkerSocketLimits"/>. A frame over the
+/// frame limit is refused as soon as its header is read (through <paramref name="guard"/>), a message as soon
+/// as its running size passes the message limit: neither is buffered whole. The buffer grows while a large
+/// message arrives and is given back when the next read starts, so an idle socket holds only
+/// <see cref="WorkerSocketLimits.DefaultBufferBytes"/>.
+/// </summary>
+/// <param name="socket">The worker's socket; this is its only reader.</param>
+/// <param name="guard">The frame-header guard under the socket; null where the socket was not upgraded through it (frames are then only bounded by the message limit).</param>
+internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream? guard = null) : IDisposable
+{
+    private byte[] buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
+
+    /// <summary>Current buffer size (for tests).</summary>
+    internal int BufferLength => buffer.Length;
 
     /// <summary>Reads the next whole message. Close frames come back with type <see cref="WebSocketMessageType.Close"/>.</summary>
-    /// <exception cref="WebSocketException">The socket failed or the message exceeded the limit.</exception>
+    /// <exception cref="WebSocketException">The socket failed.</exception>
+    /// <exception cref="WorkerFrameTooBigException">A frame or the message is over the limit; nothing more should be read.</exception>
     public async Task<WorkerFrame> ReadAsync(CancellationToken cancellationToken)
     {
+        Shrink();
         var length = 0;
         while (true)
         {
@@ -30,6 +40,11 @@ internal sealed class WorkerFrameReader(WebSocket socket) : IDisposable
             }
 
             var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            if (guard?.OversizedFrame == true)
+            {
+                throw new WorkerFrameTooBigException(WorkerSocketLimits.FrameTooBig);
+            }
+
             length += result.Count;
             if (result.MessageType == WebSocketMessageType.Close || result.EndOfMessage)
             {
@@ -41,20 +56,42 @@ internal sealed class WorkerFrameReader(WebSocket socket) : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(buffer);
+        Release(buffer);
         buffer = [];
     }
 
     private void Grow(int length)
     {
-        if (length >= MaxMessageBytes)
+        if (length >= WorkerSocketLimits.MaxMessageBytes)
         {
-            throw new WebSocketException(WebSocketError.Faulted, "worker message exceeds 64 MiB");
+            throw new WorkerFrameTooBigException(WorkerSocketLimits.MessageTooBig);
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)length * 2, MaxMessageBytes));
+        var size = (int)Math.Min((long)length * 2, WorkerSocketLimits.MaxMessageBytes);
+        var bigger = size <= WorkerSocketLimits.MaxPooledBufferBytes
+            ? ArrayPool<byte>.Shared.Rent(size)
+            : GC.AllocateUninitializedArray<byte>(size);
         buffer.AsSpan(0, length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(buffer);
+        Release(buffer);
         buffer = bigger;
+    }
+
+    /// <summary>After a large message, goes back to the default buffer (the previous payload is no longer valid).</summary>
+    private void Shrink()
+    {
+        if (buffer.Length > WorkerSocketLimits.DefaultBufferBytes)
+        {
+            Release(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
+        }
+    }
+
+    // Large buffers are not pooled: the shared pool would keep them (and their memory) after the worker left.
+    private static void Release(byte[] array)
+    {
+        if (array.Length is > 0 and <= WorkerSocketLimits.MaxPooledBufferBytes)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 }

@@ -11,7 +11,8 @@ internal sealed partial class WorkerSocketSession
     /// The socket's only reader: one frame at a time, in order, each applied through the dispatcher before the next is read, so a
     /// violation stops reading at once. Ends on close, EOF, read error or violation.
     /// </summary>
-    private async Task ReadLoopAsync(string workerId, WorkerFrameReader frameReader, WorkerHeartbeat heartbeat, CancellationToken cancellationToken)
+    private async Task ReadLoopAsync(
+        string workerId, WorkerFrameReader frameReader, WorkerHeartbeat heartbeat, WorkerSocketOutbox outbox, CancellationToken cancellationToken)
     {
         try
         {
@@ -24,6 +25,10 @@ internal sealed partial class WorkerSocketSession
                     return;
                 }
             }
+        }
+        catch (WorkerFrameTooBigException ex)
+        {
+            TooBig(outbox, ex.Message);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -47,7 +52,7 @@ internal sealed partial class WorkerSocketSession
 
         var verdict = decoded.Message switch
         {
-            ModelsUpdate update => dispatcher.OnModelsUpdate(workerId, update),
+            ModelsUpdate update => dispatcher.OnModelsUpdate(workerId, CapModels(workerId, update)),
             Pong pong => dispatcher.OnPong(workerId, pong),
             ResponseChunk chunk => dispatcher.OnChunk(workerId, chunk),
             ResponseComplete complete => dispatcher.OnComplete(workerId, complete),
@@ -65,6 +70,17 @@ internal sealed partial class WorkerSocketSession
         }
 
         return true;
+    }
+
+    private ModelsUpdate CapModels(string workerId, ModelsUpdate update)
+    {
+        var (models, advertised) = CapModels(update.Models);
+        if (models.Count < advertised)
+        {
+            WorkerSocketLog.ModelsCapped(logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
+        }
+
+        return update with { Models = models };
     }
 
     private bool Violation(string workerId, string detail)

@@ -32,7 +32,15 @@ internal sealed partial class WorkerSocketSession
         if (register is null)
         {
             frameReader.Dispose();
-            await CloseQuietlyAsync(WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+            if (firstFrame.Exception?.InnerException is WorkerFrameTooBigException tooBig)
+            {
+                WorkerSocketLog.TooBig(logger, tooBig.Message, null, provider);
+                await CloseQuietlyAsync(WorkerSocketLimits.TooBigCode, tooBig.Message);
+            }
+            else
+            {
+                await CloseQuietlyAsync(WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
+            }
         }
 
         return register;
@@ -42,8 +50,12 @@ internal sealed partial class WorkerSocketSession
     {
         if (firstFrame.Status != TaskStatus.RanToCompletion || firstFrame.Result.Type != WebSocketMessageType.Text)
         {
-            _ = firstFrame.Exception; // observed: a failed socket simply gets the same 1002 attempt
-            WorkerSocketLog.RegistrationRejected(logger, provider, "first frame was not a text frame");
+            // Observed: a failed socket simply gets the same 1002 attempt; an oversized one is closed 1009 by the caller.
+            if (firstFrame.Exception?.InnerException is not WorkerFrameTooBigException)
+            {
+                WorkerSocketLog.RegistrationRejected(logger, provider, "first frame was not a text frame");
+            }
+
             return null;
         }
 

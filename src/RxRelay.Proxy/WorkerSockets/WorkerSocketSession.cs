@@ -19,19 +19,23 @@ internal sealed partial class WorkerSocketSession
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly string provider;
+    private readonly FrameHeaderGuardStream? guard;
     private volatile string? registeredWorkerId;
 
     /// <summary>Creates a session for an accepted, authenticated socket.</summary>
-    public WorkerSocketSession(WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger)
+    /// <param name="guard">The frame-header guard under <paramref name="socket"/>, when it was upgraded through one.</param>
+    public WorkerSocketSession(
+        WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger, FrameHeaderGuardStream? guard = null)
     {
         (this.socket, this.provider, this.dispatcher, this.options, this.time, this.logger) = (socket, provider, dispatcher, options, time, logger);
+        this.guard = guard;
     }
 
     /// <summary>Runs the connection to its end. The registration deadline starts before this method first yields.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Not `using`: the buffer must outlive a receive that is still pending when the session returns.
-        var frameReader = new WorkerFrameReader(socket);
+        var frameReader = new WorkerFrameReader(socket, guard);
         var register = await ReadRegistrationAsync(frameReader, cancellationToken);
         if (register is null)
         {
@@ -42,10 +46,21 @@ internal sealed partial class WorkerSocketSession
         var writer = outbox.RunAsync();
         // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
         using var heartbeat = StartHeartbeat(outbox);
-        var registration = dispatcher.RegisterWorker(provider, register, outbox);
+        var (models, advertised) = CapModels(register.Models);
+        if (models.Count < advertised)
+        {
+            outbox.ExtraAckWarnings = [ModelsTruncatedWarning];
+        }
+
+        var registration = dispatcher.RegisterWorker(provider, register with { Models = models }, outbox);
         var workerId = registeredWorkerId = registration.WorkerId;
         WorkerSocketLog.Registered(logger, workerId, provider, register.WorkerName, registration.Models, register.MaxConcurrent);
-        var reader = ReadLoopAsync(workerId, frameReader, heartbeat, cancellationToken);
+        if (models.Count < advertised)
+        {
+            WorkerSocketLog.ModelsCapped(logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
+        }
+
+        var reader = ReadLoopAsync(workerId, frameReader, heartbeat, outbox, cancellationToken);
         var first = await Task.WhenAny(reader, writer);
         dispatcher.OnWorkerGone(workerId);
         if (first == reader)

@@ -56,31 +56,4 @@ public sealed class RelayAllowlistTests
         Assert.Equal(LogLevel.Debug, line.Level);
         Assert.StartsWith("relaying request request-1 to /v1/chat/completions (streaming=False): ", line.Message, StringComparison.Ordinal);
     }
-
-    private sealed class SingleLoggerFactory(ILogger logger) : ILoggerFactory
-    {
-        public ILogger CreateLogger(string categoryName) => logger;
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-
-    [Fact]
-    public async Task Start_ConfiguredExtraPath_Fetched()
-    {
-        await using var backend = await ReferenceBackend.StartAsync();
-        var options = RelaySut.Options(backend.Url) with { ExtraEndpointPaths = ["/v1/completions"] };
-        await using var sut = RelaySut.Create(backend.Url, options: options);
-
-        sut.Session.Start(RelaySut.Request("request-1", "/v1/completions"));
-        var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
-
-        Assert.Equal((404, "not found"), (completion.StatusCode, completion.Body));
-        Assert.Equal("/v1/completions", Assert.Single(backend.Calls).Path);
-    }
 }

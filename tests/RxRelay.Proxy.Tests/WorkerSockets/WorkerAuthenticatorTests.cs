@@ -85,25 +85,4 @@ public sealed class WorkerAuthenticatorTests
 
         Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null), secret, null, "whatever"));
     }
-
-    [Theory]
-    [InlineData(null, null, "unknown-client")]
-    [InlineData("for=192.0.2.60;proto=http", "198.51.100.1", "for=192.0.2.60;proto=http")]
-    [InlineData(null, " 198.51.100.24 , 10.0.0.1", "198.51.100.24")]
-    [InlineData(null, " , 10.0.0.1", "unknown-client")]
-    public void ClientIdentity_From_ForwardedThenFirstXffThenShared(string? forwarded, string? xff, string expected)
-    {
-        var headers = new HeaderDictionary();
-        if (forwarded is not null)
-        {
-            headers["Forwarded"] = forwarded;
-        }
-
-        if (xff is not null)
-        {
-            headers["X-Forwarded-For"] = xff;
-        }
-
-        Assert.Equal(expected, ClientIdentity.From(headers));
-    }
 }

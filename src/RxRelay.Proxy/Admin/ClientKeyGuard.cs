@@ -1,0 +1,61 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Http;
+
+namespace RxRelay.Proxy.Admin;
+
+/// <summary>
+/// Puts <see cref="CredentialGuard"/> in front of the inference routes when client API keys are required:
+/// a blocked address gets 429 before its key is looked at, and every 401 the route answers counts as a
+/// failed guess of that address. Kept outside the route so the route's own key check stays as upstream's.
+/// </summary>
+internal static class ClientKeyGuard
+{
+    /// <summary>Surface name in the guard's log lines.</summary>
+    public const string Surface = "client api key";
+
+    /// <summary>The 429 body, in the inference routes' error shape.</summary>
+    public const string TooManyAttemptsBody = "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"too many failed authentication attempts\"}}";
+
+    /// <summary>Adds the guard; a no-op unless <see cref="ProxyOptions.RequireApiKeys"/>.</summary>
+    public static IApplicationBuilder UseClientKeyGuard(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<ProxyOptions>();
+        if (!options.RequireApiKeys)
+        {
+            return app;
+        }
+
+        var guard = app.ApplicationServices.GetRequiredService<CredentialGuard>();
+        var paths = new HashSet<string>(InferenceEndpoint.Paths, StringComparer.Ordinal);
+        return app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsPost(context.Request.Method) || !paths.Contains(context.Request.Path.Value ?? string.Empty))
+            {
+                await next(context);
+                return;
+            }
+
+            var identity = guard.IdentityOf(context);
+            if (guard.IsBlocked(identity, Surface))
+            {
+                var body = Encoding.UTF8.GetBytes(TooManyAttemptsBody);
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = "1";
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = body.Length;
+                await context.Response.Body.WriteAsync(body);
+                return;
+            }
+
+            await next(context);
+            if (context.Response.StatusCode == StatusCodes.Status401Unauthorized)
+            {
+                guard.Failed(identity, Surface);
+            }
+        });
+    }
+}

@@ -1,0 +1,39 @@
+namespace RxRelay.Proxy.WorkerSockets;
+
+/// <summary>
+/// Every size and count limit of a worker socket, in one place. The frame and message limits are
+/// tungstenite's defaults, which upstream's proxy runs with; RxRelay enforces them before buffering: a
+/// frame is refused from its header, a message as soon as its running size passes the limit.
+/// </summary>
+internal static class WorkerSocketLimits
+{
+    /// <summary>Largest accepted WebSocket frame payload (16 MiB).</summary>
+    public const long MaxFrameBytes = 16L * 1024 * 1024;
+
+    /// <summary>Largest accepted message, all of its fragments together (64 MiB).</summary>
+    public const int MaxMessageBytes = 64 * 1024 * 1024;
+
+    /// <summary>The reassembly buffer a socket keeps between messages; a larger one is given back after its message.</summary>
+    public const int DefaultBufferBytes = 16 * 1024;
+
+    /// <summary>Buffers up to this size come from the shared pool; larger ones are plain arrays the GC reclaims once dropped.</summary>
+    public const int MaxPooledBufferBytes = 1024 * 1024;
+
+    /// <summary>Close code for an oversized frame or message (RFC 6455 "message too big").</summary>
+    public const ushort TooBigCode = 1009;
+
+    /// <summary>Close reason for a frame over <see cref="MaxFrameBytes"/>.</summary>
+    public const string FrameTooBig = "frame exceeds 16 MiB";
+
+    /// <summary>Close reason for a message over <see cref="MaxMessageBytes"/>.</summary>
+    public const string MessageTooBig = "message exceeds 64 MiB";
+
+    /// <summary>Models kept from one <c>register</c> or <c>models_update</c>; the rest are dropped with a warning.</summary>
+    public const int MaxModelsPerWorker = 1024;
+
+    /// <summary>
+    /// Connects refused with a close frame (bad or rate-limited credentials) that may be in flight at once;
+    /// more get HTTP 503 without a WebSocket. Bounds what unauthenticated callers hold.
+    /// </summary>
+    public const int MaxUnauthenticatedInFlight = 64;
+}
