@@ -13,11 +13,17 @@ var programs = new Dictionary<string, string>
     ["./src/RxRelay.EchoBackend/RxRelay.EchoBackend.csproj"] = "rxrelay-echo-backend",
 };
 
+// Removes everything a build writes: artifacts/ and every project's bin/ and obj/.
 Task("Clean")
     .Does(() =>
 {
     CleanDirectory(artifacts);
+    CleanDirectories("./{src,tests,tools,bench}/**/{bin,obj}");
 });
+
+Task("Rebuild")
+    .IsDependentOn("Clean")
+    .IsDependentOn("Build");
 
 Task("Build")
     .Does(() =>
@@ -28,28 +34,37 @@ Task("Build")
     });
 });
 
+// Suites that start real processes and sockets: a test that hangs is stopped and named instead of
+// holding CI until its time limit.
+var realProcessSuites = new HashSet<string> { "RxRelay.IntegrationTests", "RxRelay.EndToEndTests", "RxRelay.Bench.Tests" };
+var hangTimeout = Argument("hang-timeout", "5m");
+
 Task("Test")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    // Every test project; a failure in any fails the target (and so CI).
+    // Every test project; a failure in any fails the target (and so CI). Results: artifacts/test-results/<project>.trx.
     var failures = new List<string>();
-    foreach (var project in GetFiles("./tests/**/*.csproj"))
+    foreach (var project in GetFiles("./tests/**/*Tests.csproj"))
     {
+        var name = project.GetFilenameWithoutExtension().ToString();
         try
         {
             DotNetTest(project.FullPath, new DotNetTestSettings
             {
                 Configuration = configuration,
                 NoBuild = true,
-                Loggers = { "console;verbosity=minimal" },
+                Loggers = { "console;verbosity=minimal", $"trx;LogFileName={name}.trx" },
                 ResultsDirectory = artifacts + Directory("test-results"),
+                ArgumentCustomization = args => realProcessSuites.Contains(name)
+                    ? args.Append("--blame-hang-timeout").Append(hangTimeout).Append("--blame-hang-dump-type").Append("none")
+                    : args,
             });
         }
         catch (Exception ex)
         {
-            Error($"{project.GetFilenameWithoutExtension()}: {ex.Message}");
-            failures.Add(project.GetFilenameWithoutExtension().ToString());
+            Error($"{name}: {ex.Message}");
+            failures.Add(name);
         }
     }
     if (failures.Count > 0)

@@ -38,6 +38,8 @@ public sealed record ResponseChunk(string RequestId, string Chunk) : WorkerMessa
 }
 
 /// <summary><c>response_complete</c>: ends a request, with the backend's status, headers and (non-streaming) body.</summary>
+/// <param name="RequestId">The request this completes.</param>
+/// <param name="StatusCode">The backend's HTTP status.</param>
 /// <param name="Headers">Response headers; omitted on the wire when empty.</param>
 /// <param name="Body">The body; upstream always sends it (<c>""</c> for streams); omitted when null.</param>
 /// <param name="TokenCounts">Optional usage; omitted when null.</param>

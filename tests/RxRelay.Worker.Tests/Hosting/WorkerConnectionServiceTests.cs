@@ -49,7 +49,7 @@ public sealed class WorkerConnectionServiceTests
         public ValueTask SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
-            => Task.Delay(Timeout.Infinite, cancellationToken);
+            => Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken); // never ends on its own: waits for the cancel
 
         public void Dispose() => Disposed = true;
     }
