@@ -22,8 +22,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
 
     private static readonly string[] TargetOrder = ["direct", "yarp", "rxrelay"];
 
-    private readonly List<string> notes = [];
-    private bool failed;
+    private readonly List<string> _notes = [];
+    private bool _failed;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -58,15 +58,15 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         var errors = results.Sum(r => r.Errors) + scale.Sum(s => s.Errors);
         if (errors > 0)
         {
-            failed = true;
-            notes.Add($"{errors} request(s) failed: exit code 1.");
+            _failed = true;
+            _notes.Add($"{errors} request(s) failed: exit code 1.");
         }
 
         Console.WriteLine();
-        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, notes));
-        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, notes, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, _notes));
+        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, _notes, cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
-        return failed ? 1 : 0;
+        return _failed ? 1 : 0;
     }
 
     private async Task<IReadOnlyList<CellResult>> MeasureAllAsync(
@@ -86,8 +86,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                     (rounds.TryGetValue(key, out var list) ? list : rounds[key] = []).Add(result);
                     if (target.Monitored.FirstOrDefault(p => p.HasExited) is { } dead)
                     {
-                        failed = true;
-                        notes.Add(dead.Failure($"died during the {target.Name} cells; its remaining cells were not run").Message);
+                        _failed = true;
+                        _notes.Add(dead.Failure($"died during the {target.Name} cells; its remaining cells were not run").Message);
                         targets.Remove(target);
                     }
                 }
@@ -128,8 +128,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                     target.ChatCompletions, workload, target.Model, concurrency, TimeSpan.Zero, options.StartWarmup, chunks, cancellationToken).ConfigureAwait(false);
                 if (warm.Errors > 0)
                 {
-                    failed = true;
-                    notes.Add($"{warm.Errors} request(s) failed during the start-up warm-up of {target.Name}: exit code 1 ({string.Join(" | ", warm.ErrorSamples)}).");
+                    _failed = true;
+                    _notes.Add($"{warm.Errors} request(s) failed during the start-up warm-up of {target.Name}: exit code 1 ({string.Join(" | ", warm.ErrorSamples)}).");
                 }
             }
         }
@@ -187,9 +187,9 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or HttpRequestException)
         {
-            failed = true;
+            _failed = true;
             var message = $"the {target} path could not run, so it has NO numbers (nothing was faked): {ex.Message}";
-            notes.Add(message);
+            _notes.Add(message);
             log("ERROR: " + message);
             return null;
         }
@@ -220,9 +220,9 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or HttpRequestException)
         {
-            failed = true;
+            _failed = true;
             var message = $"the scale cell could not run, so it has NO numbers: {ex.Message}";
-            notes.Add(message);
+            _notes.Add(message);
             log("ERROR: " + message);
             return [];
         }
@@ -249,13 +249,13 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
     /// <summary>Disposes what was added, last first.</summary>
     private sealed class AsyncDisposables : IAsyncDisposable
     {
-        private readonly Stack<IAsyncDisposable> items = new();
+        private readonly Stack<IAsyncDisposable> _items = new();
 
-        public void Add(IAsyncDisposable item) => items.Push(item);
+        public void Add(IAsyncDisposable item) => _items.Push(item);
 
         public async ValueTask DisposeAsync()
         {
-            while (items.TryPop(out var item))
+            while (_items.TryPop(out var item))
             {
                 await item.DisposeAsync().ConfigureAwait(false);
             }

@@ -8,18 +8,18 @@ namespace RxRelay.EchoBackend;
 /// </summary>
 internal sealed class EchoEndpoints
 {
-    private readonly EchoBackendOptions options;
-    private readonly IHostApplicationLifetime lifetime;
-    private readonly ILogger logger;
-    private readonly Dictionary<EchoApi, EchoApiWriter> writers;
-    private long sequence;
+    private readonly EchoBackendOptions _options;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger _logger;
+    private readonly Dictionary<EchoApi, EchoApiWriter> _writers;
+    private long _sequence;
 
     private EchoEndpoints(EchoBackendOptions options, IHostApplicationLifetime lifetime, ILogger logger)
     {
-        this.options = options;
-        this.lifetime = lifetime;
-        this.logger = logger;
-        writers = new()
+        this._options = options;
+        this._lifetime = lifetime;
+        this._logger = logger;
+        _writers = new()
         {
             [EchoApi.ChatCompletions] = new ChatCompletionsWriter(options.TimeProvider),
             [EchoApi.Responses] = new ResponsesWriter(options.TimeProvider),
@@ -46,7 +46,7 @@ internal sealed class EchoEndpoints
             json.WriteStartObject();
             json.WriteString("object"u8, "list"u8);
             json.WriteStartArray("data"u8);
-            foreach (var model in options.Models)
+            foreach (var model in _options.Models)
             {
                 json.WriteStartObject();
                 json.WriteString("id"u8, model);
@@ -66,19 +66,19 @@ internal sealed class EchoEndpoints
     private async Task AnswerAsync(HttpContext context, EchoApi api)
     {
         // A stop must end streams at once rather than hold the host for its shutdown timeout.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _lifetime.ApplicationStopping);
         try
         {
             var (request, error) = await EchoRequest.ReadAsync(context.Request, api, stop.Token);
             if (request is null)
             {
-                EchoLog.BadRequest(logger, context.Request.Path, error!);
+                EchoLog.BadRequest(_logger, context.Request.Path, error!);
                 await EchoErrors.WriteBadRequestAsync(context.Response, api, error!, stop.Token);
                 return;
             }
 
-            var exchange = new EchoExchange(request, Interlocked.Increment(ref sequence), options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
-            var writer = writers[api];
+            var exchange = new EchoExchange(request, Interlocked.Increment(ref _sequence), _options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
+            var writer = _writers[api];
             await (request.Stream
                 ? writer.StreamAsync(context.Response, exchange, stop.Token)
                 : writer.WriteCompleteAsync(context.Response, exchange, stop.Token));
@@ -86,7 +86,7 @@ internal sealed class EchoEndpoints
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The client went away, or we are stopping: a stream cut short must not look complete.
-            EchoLog.StreamStopped(logger, context.Request.Path);
+            EchoLog.StreamStopped(_logger, context.Request.Path);
             context.Abort();
         }
     }

@@ -21,15 +21,15 @@ internal sealed class EchoExchange(EchoRequest request, long sequence, long crea
     /// <summary>Tokens emitted: what <c>usage</c> reports as output tokens.</summary>
     public int CompletionTokens => Request.TokenCount;
 
-    private string? id;
+    private string? _id;
 
     /// <summary>The answer's id, <paramref name="prefix"/> + <see cref="Sequence"/>; built once per request.</summary>
-    public string Id(string prefix) => id ??= string.Concat(prefix, Sequence.ToString(CultureInfo.InvariantCulture));
+    public string Id(string prefix) => _id ??= string.Concat(prefix, Sequence.ToString(CultureInfo.InvariantCulture));
 
-    private string? itemId;
+    private string? _itemId;
 
     /// <summary>The id of the answer's message item (Responses API), <c>msg_echo_</c> + <see cref="Sequence"/>.</summary>
-    public string ItemId => itemId ??= string.Concat("msg_echo_", Sequence.ToString(CultureInfo.InvariantCulture));
+    public string ItemId => _itemId ??= string.Concat("msg_echo_", Sequence.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Responses API event counter (<c>sequence_number</c>).</summary>
     public int EventNumber { get; set; }

@@ -18,13 +18,13 @@ internal sealed class SseWriter : IDisposable
     /// </summary>
     public static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly PipeWriter pipe;
-    private readonly Utf8JsonWriter json;
+    private readonly PipeWriter _pipe;
+    private readonly Utf8JsonWriter _json;
 
     public SseWriter(PipeWriter pipe)
     {
-        this.pipe = pipe;
-        json = new Utf8JsonWriter(pipe, JsonOptions);
+        this._pipe = pipe;
+        _json = new Utf8JsonWriter(pipe, JsonOptions);
     }
 
     /// <summary>Starts an event; write one JSON value to the returned writer, then call <see cref="EndEvent"/>.</summary>
@@ -32,33 +32,33 @@ internal sealed class SseWriter : IDisposable
     {
         if (!eventName.IsEmpty)
         {
-            pipe.Write("event: "u8);
-            pipe.Write(eventName);
-            pipe.Write("\n"u8);
+            _pipe.Write("event: "u8);
+            _pipe.Write(eventName);
+            _pipe.Write("\n"u8);
         }
 
-        pipe.Write("data: "u8);
-        json.Reset(pipe);
-        return json;
+        _pipe.Write("data: "u8);
+        _json.Reset(_pipe);
+        return _json;
     }
 
     /// <summary>Ends the event started by <see cref="BeginEvent"/>.</summary>
     public void EndEvent()
     {
-        json.Flush();
-        pipe.Write("\n\n"u8);
+        _json.Flush();
+        _pipe.Write("\n\n"u8);
     }
 
     /// <summary>Writes the OpenAI Chat Completions terminator, <c>data: [DONE]</c>.</summary>
-    public void WriteDone() => pipe.Write("data: [DONE]\n\n"u8);
+    public void WriteDone() => _pipe.Write("data: [DONE]\n\n"u8);
 
     /// <summary>Sends what was written. False when the client has gone and writing should stop.</summary>
     public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
-        var result = await pipe.FlushAsync(cancellationToken);
+        var result = await _pipe.FlushAsync(cancellationToken);
         return !result.IsCompleted && !result.IsCanceled;
     }
 
     /// <inheritdoc />
-    public void Dispose() => json.Dispose();
+    public void Dispose() => _json.Dispose();
 }

@@ -19,7 +19,7 @@ public static class ProtocolCodec
     private const int RetainedBufferBytes = 64 * 1024;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? cachedBuffer;
+    private static ArrayBufferWriter<byte>? s_cachedBuffer;
 
     /// <summary>Encodes a worker → proxy message as UTF-8 JSON.</summary>
     /// <exception cref="ArgumentException">A required field is null, or a cancel reason is not a known one.</exception>
@@ -81,8 +81,8 @@ public static class ProtocolCodec
 
     private static byte[] EncodeToArray<T>(T message, Action<ProtocolWriter, T> write)
     {
-        var buffer = cachedBuffer ?? new ArrayBufferWriter<byte>(1024);
-        cachedBuffer = null; // not reentrant-safe otherwise, should a writer ever call back in
+        var buffer = s_cachedBuffer ?? new ArrayBufferWriter<byte>(1024);
+        s_cachedBuffer = null; // not reentrant-safe otherwise, should a writer ever call back in
         try
         {
             write(new ProtocolWriter(buffer), message);
@@ -93,7 +93,7 @@ public static class ProtocolCodec
             buffer.ResetWrittenCount();
             if (buffer.Capacity <= RetainedBufferBytes)
             {
-                cachedBuffer = buffer;
+                s_cachedBuffer = buffer;
             }
         }
     }

@@ -10,8 +10,8 @@ internal struct SseChunkCounter
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
     private static ReadOnlySpan<byte> DoneLine => "data: [DONE]"u8;
 
-    private PrefixBuffer prefix;
-    private int lineLength;
+    private PrefixBuffer _prefix;
+    private int _lineLength;
 
     /// <summary>Data lines seen so far, <c>[DONE]</c> excluded.</summary>
     public int Chunks { get; private set; }
@@ -27,19 +27,19 @@ internal struct SseChunkCounter
                 continue;
             }
 
-            if (lineLength < PrefixBuffer.Size)
+            if (_lineLength < PrefixBuffer.Size)
             {
-                prefix[lineLength] = b;
+                _prefix[_lineLength] = b;
             }
 
-            lineLength++;
+            _lineLength++;
         }
     }
 
     /// <summary>Counts a last line that had no newline.</summary>
     public void Complete()
     {
-        if (lineLength > 0)
+        if (_lineLength > 0)
         {
             EndLine();
         }
@@ -47,9 +47,9 @@ internal struct SseChunkCounter
 
     private void EndLine()
     {
-        ReadOnlySpan<byte> kept = prefix;
-        var line = kept[..Math.Min(lineLength, PrefixBuffer.Size)];
-        var wholeLineKept = lineLength <= PrefixBuffer.Size;
+        ReadOnlySpan<byte> kept = _prefix;
+        var line = kept[..Math.Min(_lineLength, PrefixBuffer.Size)];
+        var wholeLineKept = _lineLength <= PrefixBuffer.Size;
         if (wholeLineKept && line.Length > 0 && line[^1] == (byte)'\r')
         {
             line = line[..^1];
@@ -61,13 +61,13 @@ internal struct SseChunkCounter
             Chunks++;
         }
 
-        lineLength = 0;
+        _lineLength = 0;
     }
 
     [System.Runtime.CompilerServices.InlineArray(Size)]
     private struct PrefixBuffer
     {
         public const int Size = 13; // "data: [DONE]" plus a possible '\r'
-        private byte first;
+        private byte _first;
     }
 }

@@ -45,7 +45,7 @@ public class CodecBenchmarks
     private static readonly byte[] ChunkJson = ProtocolCodec.Encode(Chunk);
     private static readonly byte[] CompleteJson = ProtocolCodec.Encode(Complete);
 
-    private readonly ArrayBufferWriter<byte> buffer = new(4096);
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 
     [Benchmark]
     public byte[] EncodeRequest() => ProtocolCodec.Encode(Request);
@@ -76,15 +76,15 @@ public class CodecBenchmarks
 
     private int EncodeTo(ProxyMessage message)
     {
-        buffer.ResetWrittenCount();
-        ProtocolCodec.Encode(buffer, message);
-        return buffer.WrittenCount;
+        _buffer.ResetWrittenCount();
+        ProtocolCodec.Encode(_buffer, message);
+        return _buffer.WrittenCount;
     }
 
     private int EncodeTo(WorkerMessage message)
     {
-        buffer.ResetWrittenCount();
-        ProtocolCodec.Encode(buffer, message);
-        return buffer.WrittenCount;
+        _buffer.ResetWrittenCount();
+        ProtocolCodec.Encode(_buffer, message);
+        return _buffer.WrittenCount;
     }
 }

@@ -16,10 +16,10 @@ internal sealed class FakeWorker : IAsyncDisposable
     private static readonly IReadOnlyDictionary<string, string> JsonHeaders =
         new Dictionary<string, string>(StringComparer.Ordinal) { ["content-type"] = "application/json" };
 
-    private readonly ClientWebSocket socket = new();
-    private readonly TaskCompletionSource registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource stop = new();
-    private Task receiveLoop = Task.CompletedTask;
+    private readonly ClientWebSocket _socket = new();
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _receiveLoop = Task.CompletedTask;
 
     private FakeWorker(int index) => Index = index;
 
@@ -39,15 +39,15 @@ internal sealed class FakeWorker : IAsyncDisposable
         var worker = new FakeWorker(index);
         try
         {
-            worker.socket.Options.SetRequestHeader("x-worker-secret", secret);
+            worker._socket.Options.SetRequestHeader("x-worker-secret", secret);
             // Idle means idle: no client-side WebSocket pings, only the protocol's ping/pong.
-            worker.socket.Options.KeepAliveInterval = TimeSpan.Zero;
+            worker._socket.Options.KeepAliveInterval = TimeSpan.Zero;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
-            await worker.socket.ConnectAsync(connectUri, deadline.Token).ConfigureAwait(false);
+            await worker._socket.ConnectAsync(connectUri, deadline.Token).ConfigureAwait(false);
             await worker.SendAsync(new Register($"w{index}", [worker.Model], 1, ProtocolVersion.Current, 0), deadline.Token).ConfigureAwait(false);
-            worker.receiveLoop = worker.ReceiveLoopAsync();
-            await worker.registered.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+            worker._receiveLoop = worker.ReceiveLoopAsync();
+            await worker._registered.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
             return worker;
         }
         catch
@@ -60,15 +60,15 @@ internal sealed class FakeWorker : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync().ConfigureAwait(false);
-        socket.Abort();
-        await receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        socket.Dispose();
-        stop.Dispose();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Abort();
+        await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _stop.Dispose();
     }
 
     private Task SendAsync(WorkerMessage message, CancellationToken cancellationToken) =>
-        socket.SendAsync(new ArraySegment<byte>(ProtocolCodec.Encode(message)), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        _socket.SendAsync(new ArraySegment<byte>(ProtocolCodec.Encode(message)), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
     private async Task ReceiveLoopAsync()
     {
@@ -77,13 +77,13 @@ internal sealed class FakeWorker : IAsyncDisposable
         using var assembled = new MemoryStream();
         try
         {
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
-                var result = await socket.ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(buffer, _stop.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    registered.TrySetException(new InvalidOperationException(
-                        $"worker w{Index}: proxy closed the socket ({socket.CloseStatus} {socket.CloseStatusDescription})"));
+                    _registered.TrySetException(new InvalidOperationException(
+                        $"worker w{Index}: proxy closed the socket ({_socket.CloseStatus} {_socket.CloseStatusDescription})"));
                     return;
                 }
 
@@ -101,7 +101,7 @@ internal sealed class FakeWorker : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (stop.IsCancellationRequested)
+        catch (Exception ex) when (_stop.IsCancellationRequested)
         {
             // Disposed by the fleet: the expected end.
             _ = ex;
@@ -110,7 +110,7 @@ internal sealed class FakeWorker : IAsyncDisposable
         {
             // Reported, not thrown: a broken worker must show up in the scale cell's errors.
             Failure = $"worker w{Index}: {ex.GetType().Name}: {ex.Message}";
-            registered.TrySetException(new InvalidOperationException(Failure, ex));
+            _registered.TrySetException(new InvalidOperationException(Failure, ex));
         }
     }
 
@@ -120,13 +120,13 @@ internal sealed class FakeWorker : IAsyncDisposable
         switch (decoded.Message)
         {
             case RegisterAck:
-                registered.TrySetResult();
+                _registered.TrySetResult();
                 break;
             case Ping:
-                await SendAsync(new Pong(0), stop.Token).ConfigureAwait(false);
+                await SendAsync(new Pong(0), _stop.Token).ConfigureAwait(false);
                 break;
             case WorkerRequest request:
-                await SendAsync(new ResponseComplete(request.RequestId, 200, JsonHeaders, "{}"), stop.Token).ConfigureAwait(false);
+                await SendAsync(new ResponseComplete(request.RequestId, 200, JsonHeaders, "{}"), _stop.Token).ConfigureAwait(false);
                 Answered++;
                 break;
             case null:

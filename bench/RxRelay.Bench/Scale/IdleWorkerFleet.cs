@@ -13,11 +13,11 @@ internal sealed class IdleWorkerFleet(Uri proxyAddress, string secret) : IAsyncD
     private const int ConnectParallelism = 32;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly List<FakeWorker> workers = [];
+    private readonly List<FakeWorker> _workers = [];
 
     private Uri ConnectUri => new UriBuilder(proxyAddress) { Scheme = "ws", Path = "/v1/worker/connect", Query = "provider=local" }.Uri;
 
-    public int Count => workers.Count;
+    public int Count => _workers.Count;
 
     /// <summary>Connects and registers workers with indexes <c>Count … target-1</c>; returns how long that took.</summary>
     /// <exception cref="InvalidOperationException">Some worker could not connect or register; the message says how many and why.</exception>
@@ -27,7 +27,7 @@ internal sealed class IdleWorkerFleet(Uri proxyAddress, string secret) : IAsyncD
         var added = new ConcurrentBag<FakeWorker>();
         var failures = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(
-            Enumerable.Range(workers.Count, Math.Max(0, target - workers.Count)),
+            Enumerable.Range(_workers.Count, Math.Max(0, target - _workers.Count)),
             new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
             async (index, ct) =>
             {
@@ -40,7 +40,7 @@ internal sealed class IdleWorkerFleet(Uri proxyAddress, string secret) : IAsyncD
                     failures.Add($"w{index}: {ex.GetBaseException().Message}");
                 }
             }).ConfigureAwait(false);
-        workers.AddRange(added.OrderBy(w => w.Index));
+        _workers.AddRange(added.OrderBy(w => w.Index));
         if (!failures.IsEmpty)
         {
             throw new InvalidOperationException(
@@ -54,18 +54,18 @@ internal sealed class IdleWorkerFleet(Uri proxyAddress, string secret) : IAsyncD
     /// <summary>Disconnects every worker from index <paramref name="target"/> on (the newest first go).</summary>
     public async Task ShrinkToAsync(int target)
     {
-        var leaving = workers.Skip(target).ToList();
-        workers.RemoveRange(target, leaving.Count);
+        var leaving = _workers.Skip(target).ToList();
+        _workers.RemoveRange(target, leaving.Count);
         await Parallel.ForEachAsync(leaving, async (w, _) => await w.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Workers whose socket broke after registration.</summary>
-    public IEnumerable<string> Broken => workers.Select(w => w.Failure).OfType<string>();
+    public IEnumerable<string> Broken => _workers.Select(w => w.Failure).OfType<string>();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await Parallel.ForEachAsync(workers, async (w, _) => await w.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
-        workers.Clear();
+        await Parallel.ForEachAsync(_workers, async (w, _) => await w.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        _workers.Clear();
     }
 }

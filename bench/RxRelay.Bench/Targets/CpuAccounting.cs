@@ -3,7 +3,7 @@ namespace RxRelay.Bench.Targets;
 /// <summary>CPU used by a set of processes between construction and <see cref="MicrosecondsPerRequest"/>.</summary>
 internal sealed class CpuAccounting((string Name, int Pid)[] processes)
 {
-    private readonly TimeSpan?[] start = [.. processes.Select(p => ProcessCpu.Used(p.Pid))];
+    private readonly TimeSpan?[] _start = [.. processes.Select(p => ProcessCpu.Used(p.Pid))];
 
     /// <summary>CPU µs per request for each process that could be read.</summary>
     public IReadOnlyDictionary<string, double> MicrosecondsPerRequest(int requests)
@@ -11,7 +11,7 @@ internal sealed class CpuAccounting((string Name, int Pid)[] processes)
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < processes.Length; i++)
         {
-            if (requests > 0 && start[i] is { } before && ProcessCpu.Used(processes[i].Pid) is { } after)
+            if (requests > 0 && _start[i] is { } before && ProcessCpu.Used(processes[i].Pid) is { } after)
             {
                 result[processes[i].Name] = (after - before).TotalMicroseconds / requests;
             }

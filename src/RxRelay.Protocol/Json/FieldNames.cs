@@ -9,8 +9,8 @@ namespace RxRelay.Protocol.Json;
 /// </summary>
 internal sealed class FieldNames
 {
-    private readonly byte[][] utf8;
-    private readonly string[] display;
+    private readonly byte[][] _utf8;
+    private readonly string[] _display;
 
     /// <summary>Creates the set; <paramref name="displayPrefix"/> qualifies nested names in error details.</summary>
     public FieldNames(string displayPrefix, params string[] names)
@@ -21,19 +21,19 @@ internal sealed class FieldNames
             throw new ArgumentOutOfRangeException(nameof(names), "at most 32 names");
         }
 
-        utf8 = Array.ConvertAll(names, n => Encoding.UTF8.GetBytes(n));
-        display = Array.ConvertAll(names, n => displayPrefix + n);
+        _utf8 = Array.ConvertAll(names, n => Encoding.UTF8.GetBytes(n));
+        _display = Array.ConvertAll(names, n => displayPrefix + n);
     }
 
     /// <summary>The name at <paramref name="index"/> as error details show it.</summary>
-    public string this[int index] => display[index];
+    public string this[int index] => _display[index];
 
     /// <summary>The index of the current property-name (or string) token, or -1 when it is not one of these names.</summary>
     public int IndexOf(ref Utf8JsonReader reader)
     {
-        for (var i = 0; i < utf8.Length; i++)
+        for (var i = 0; i < _utf8.Length; i++)
         {
-            if (reader.ValueTextEquals(utf8[i]))
+            if (reader.ValueTextEquals(_utf8[i]))
             {
                 return i;
             }

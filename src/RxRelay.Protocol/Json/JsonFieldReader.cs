@@ -19,14 +19,14 @@ internal ref struct JsonFieldReader
 
     private static readonly FieldNames TokenCountFields = new("token_counts.", "prompt_tokens", "completion_tokens", "total_tokens");
 
-    private Utf8JsonReader reader;
-    private string field = "";
+    private Utf8JsonReader _reader;
+    private string _field = "";
 
     /// <summary>Positions a reader on the root object of <paramref name="utf8"/>.</summary>
     public JsonFieldReader(ReadOnlySpan<byte> utf8)
     {
-        reader = new Utf8JsonReader(utf8, Options);
-        reader.Read();
+        _reader = new Utf8JsonReader(utf8, Options);
+        _reader.Read();
     }
 
     /// <summary>
@@ -36,17 +36,17 @@ internal ref struct JsonFieldReader
     /// </summary>
     public int NextField(FieldNames names, ref uint seen)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            var index = names.IndexOf(ref reader);
-            reader.Read();
+            var index = names.IndexOf(ref _reader);
+            _reader.Read();
             if (index < 0)
             {
-                reader.Skip();
+                _reader.Skip();
                 continue;
             }
 
-            field = names[index];
+            _field = names[index];
             var bit = 1u << index;
             if ((seen & bit) != 0)
             {
@@ -65,53 +65,53 @@ internal ref struct JsonFieldReader
         ProtocolDecodeException.Of(ProtocolErrorKind.MissingField, $"missing field '{name}'");
 
     /// <summary>A string; null means missing.</summary>
-    public string RequiredString() => OptionalString() ?? throw Missing(field);
+    public string RequiredString() => OptionalString() ?? throw Missing(_field);
 
     /// <summary>A string, or null for an explicit null.</summary>
-    public string? OptionalString() => reader.TokenType switch
+    public string? OptionalString() => _reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.String => _reader.GetString(),
         JsonTokenType.Null => null,
         _ => throw WrongType("a string"),
     };
 
     /// <summary>A boolean; null means missing.</summary>
-    public bool RequiredBool() => reader.TokenType switch
+    public bool RequiredBool() => _reader.TokenType switch
     {
         JsonTokenType.True => true,
         JsonTokenType.False => false,
-        JsonTokenType.Null => throw Missing(field),
+        JsonTokenType.Null => throw Missing(_field),
         _ => throw WrongType("a boolean"),
     };
 
     /// <summary>A u32; null means missing.</summary>
-    public uint RequiredU32() => OptionalU32() ?? throw Missing(field);
+    public uint RequiredU32() => OptionalU32() ?? throw Missing(_field);
 
     /// <summary>A u32, or null for an explicit null.</summary>
     public uint? OptionalU32() => (uint?)OptionalUnsigned(uint.MaxValue, "u32");
 
     /// <summary>A u16; null means missing.</summary>
-    public ushort RequiredU16() => (ushort?)OptionalUnsigned(ushort.MaxValue, "u16") ?? throw Missing(field);
+    public ushort RequiredU16() => (ushort?)OptionalUnsigned(ushort.MaxValue, "u16") ?? throw Missing(_field);
 
     /// <summary>A u64, or null for an explicit null.</summary>
     public ulong? OptionalU64() => OptionalUnsigned(ulong.MaxValue, "u64");
 
     /// <summary>An array of strings; null means missing.</summary>
     public IReadOnlyList<string> RequiredStringArray() =>
-        reader.TokenType == JsonTokenType.Null ? throw Missing(field) : DefaultedStringArray();
+        _reader.TokenType == JsonTokenType.Null ? throw Missing(_field) : DefaultedStringArray();
 
     /// <summary>An array of strings for a <c>#[serde(default)]</c> field: absent means empty, but null is a wrong type.</summary>
     public IReadOnlyList<string> DefaultedStringArray()
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (_reader.TokenType != JsonTokenType.StartArray)
         {
             throw WrongType("an array of strings");
         }
 
         var items = new List<string>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
-            items.Add(reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType("an array of strings"));
+            items.Add(_reader.TokenType == JsonTokenType.String ? _reader.GetString()! : throw WrongType("an array of strings"));
         }
 
         return items.Count == 0 ? [] : items;
@@ -120,17 +120,17 @@ internal ref struct JsonFieldReader
     /// <summary>A header map (string → string). Absent means empty, but null is a wrong type; on a repeated key the last value wins, as in upstream's map.</summary>
     public IReadOnlyDictionary<string, string> HeaderMap()
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (_reader.TokenType != JsonTokenType.StartObject)
         {
             throw WrongType("an object of strings");
         }
 
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
-            reader.Read();
-            headers[key] = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw WrongType("an object of strings");
+            var key = _reader.GetString()!;
+            _reader.Read();
+            headers[key] = _reader.TokenType == JsonTokenType.String ? _reader.GetString()! : throw WrongType("an object of strings");
         }
 
         return headers.Count == 0 ? EmptyHeaders : headers;
@@ -142,12 +142,12 @@ internal ref struct JsonFieldReader
     /// <summary><c>token_counts</c>, or null for an explicit null; each count optional, unknown members ignored.</summary>
     public TokenCounts? OptionalTokenCounts()
     {
-        if (reader.TokenType == JsonTokenType.Null)
+        if (_reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (_reader.TokenType != JsonTokenType.StartObject)
         {
             throw WrongType("an object");
         }
@@ -175,12 +175,12 @@ internal ref struct JsonFieldReader
     /// </summary>
     public CancelReason RequiredCancelReason()
     {
-        switch (reader.TokenType)
+        switch (_reader.TokenType)
         {
             case JsonTokenType.Null:
-                throw Missing(field);
+                throw Missing(_field);
             case JsonTokenType.String:
-                return CancelReasonNames.Match(ref reader) ?? throw UnknownReason();
+                return CancelReasonNames.Match(ref _reader) ?? throw UnknownReason();
             case JsonTokenType.StartObject:
                 break;
             default:
@@ -188,13 +188,13 @@ internal ref struct JsonFieldReader
         }
 
         // serde reads an externally tagged enum from an object of exactly one key: the variant name.
-        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.PropertyName)
         {
             throw Fail(ProtocolErrorKind.WrongFieldType, "expected an object with exactly one key");
         }
 
         var reason = ReadTaggedCancelReason();
-        if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
+        if (!_reader.Read() || _reader.TokenType != JsonTokenType.EndObject)
         {
             throw Fail(ProtocolErrorKind.WrongFieldType, "expected an object with exactly one key");
         }
@@ -204,17 +204,17 @@ internal ref struct JsonFieldReader
 
     private CancelReason ReadTaggedCancelReason()
     {
-        if (reader.ValueTextEquals("other"u8))
+        if (_reader.ValueTextEquals("other"u8))
         {
-            reader.Read();
-            return reader.TokenType == JsonTokenType.String
-                ? CancelReason.Other(reader.GetString()!)
+            _reader.Read();
+            return _reader.TokenType == JsonTokenType.String
+                ? CancelReason.Other(_reader.GetString()!)
                 : throw WrongType("a string under 'other'");
         }
 
-        var known = CancelReasonNames.Match(ref reader) ?? throw UnknownReason();
-        reader.Read();
-        return reader.TokenType == JsonTokenType.Null ? known : throw WrongType("null under a unit reason");
+        var known = CancelReasonNames.Match(ref _reader) ?? throw UnknownReason();
+        _reader.Read();
+        return _reader.TokenType == JsonTokenType.Null ? known : throw WrongType("null under a unit reason");
     }
 
     /// <summary>Names a token kind for error details.</summary>
@@ -235,17 +235,17 @@ internal ref struct JsonFieldReader
     /// </summary>
     private ulong? OptionalUnsigned(ulong max, string width)
     {
-        if (reader.TokenType == JsonTokenType.Null)
+        if (_reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.Number)
+        if (_reader.TokenType != JsonTokenType.Number)
         {
             throw WrongType($"an unsigned integer ({width})");
         }
 
-        var raw = reader.ValueSpan;
+        var raw = _reader.ValueSpan;
         ulong value = 0;
         var problem = raw[0] == '-' ? "is negative"
             : raw.IndexOfAny(".eE"u8) >= 0 ? "is not an integer"
@@ -257,11 +257,11 @@ internal ref struct JsonFieldReader
     }
 
     private readonly ProtocolDecodeException UnknownReason() =>
-        Fail(ProtocolErrorKind.WrongFieldType, $"unknown cancel reason '{reader.GetString()}'");
+        Fail(ProtocolErrorKind.WrongFieldType, $"unknown cancel reason '{_reader.GetString()}'");
 
     private readonly ProtocolDecodeException WrongType(string expected) =>
-        Fail(ProtocolErrorKind.WrongFieldType, $"expected {expected}, found {Describe(reader.TokenType)}");
+        Fail(ProtocolErrorKind.WrongFieldType, $"expected {expected}, found {Describe(_reader.TokenType)}");
 
     private readonly ProtocolDecodeException Fail(ProtocolErrorKind kind, string problem) =>
-        ProtocolDecodeException.Of(kind, $"field '{field}': {problem}");
+        ProtocolDecodeException.Of(kind, $"field '{_field}': {problem}");
 }

@@ -14,8 +14,8 @@ namespace RxRelay.Proxy.Admin;
 /// </summary>
 internal sealed class CredentialGuard(ProxyOptions options, TimeProvider time, ILogger<CredentialGuard> logger)
 {
-    private readonly AuthRateLimiter limiter = new(time);
-    private readonly FailureLogThrottle failureLog = new(time);
+    private readonly AuthRateLimiter _limiter = new(time);
+    private readonly FailureLogThrottle _failureLog = new(time);
 
     /// <summary>The caller's key (see <see cref="ClientIdentity"/>).</summary>
     public string IdentityOf(HttpContext context) => ClientIdentity.From(context, options.TrustedProxies);
@@ -23,12 +23,12 @@ internal sealed class CredentialGuard(ProxyOptions options, TimeProvider time, I
     /// <summary>True when <paramref name="identity"/> may not try a credential now; counts as a logged attempt.</summary>
     public bool IsBlocked(string identity, string surface)
     {
-        if (!limiter.IsBlocked(identity))
+        if (!_limiter.IsBlocked(identity))
         {
             return false;
         }
 
-        if (failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
+        if (_failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
         {
             CredentialLog.RateLimited(logger, surface, logIdentity, suppressed);
         }
@@ -39,8 +39,8 @@ internal sealed class CredentialGuard(ProxyOptions options, TimeProvider time, I
     /// <summary>Records a wrong credential from <paramref name="identity"/> on <paramref name="surface"/>.</summary>
     public void Failed(string identity, string surface)
     {
-        limiter.RecordFailure(identity);
-        if (failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
+        _limiter.RecordFailure(identity);
+        if (_failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
         {
             CredentialLog.Failed(logger, surface, logIdentity, suppressed);
         }

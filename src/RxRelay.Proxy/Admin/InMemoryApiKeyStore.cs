@@ -8,10 +8,10 @@ namespace RxRelay.Proxy.Admin;
 /// </summary>
 internal sealed class InMemoryApiKeyStore(TimeProvider time)
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, ApiKeyRecord> byHash = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> hashById = new(StringComparer.Ordinal);
-    private readonly List<string> creationOrder = [];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ApiKeyRecord> _byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _hashById = new(StringComparer.Ordinal);
+    private readonly List<string> _creationOrder = [];
 
     /// <summary>Creates a key; returns its metadata and the secret, which is never available again.</summary>
     public (ApiKeyRecord Record, string Secret) Create(string name)
@@ -20,11 +20,11 @@ internal sealed class InMemoryApiKeyStore(TimeProvider time)
         var record = new ApiKeyRecord(
             Guid.NewGuid().ToString("D"), name, secret[..ApiKeyGenerator.PrefixLength], time.GetUtcNow().ToUnixTimeSeconds(), null, false);
         var hash = ApiKeyGenerator.Hash(secret);
-        lock (gate)
+        lock (_gate)
         {
-            byHash.Add(hash, record);
-            hashById.Add(record.Id, hash);
-            creationOrder.Add(record.Id);
+            _byHash.Add(hash, record);
+            _hashById.Add(record.Id, hash);
+            _creationOrder.Add(record.Id);
         }
 
         return (record, secret);
@@ -33,23 +33,23 @@ internal sealed class InMemoryApiKeyStore(TimeProvider time)
     /// <summary>All keys, revoked included, in creation order.</summary>
     public IReadOnlyList<ApiKeyRecord> List()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return creationOrder.Select(id => byHash[hashById[id]]).ToArray();
+            return _creationOrder.Select(id => _byHash[_hashById[id]]).ToArray();
         }
     }
 
     /// <summary>Revokes a key; true when the id exists (also when it was already revoked, as upstream's memory store).</summary>
     public bool Revoke(string id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!hashById.TryGetValue(id, out var hash))
+            if (!_hashById.TryGetValue(id, out var hash))
             {
                 return false;
             }
 
-            byHash[hash] = byHash[hash] with { Revoked = true };
+            _byHash[hash] = _byHash[hash] with { Revoked = true };
             return true;
         }
     }
@@ -58,14 +58,14 @@ internal sealed class InMemoryApiKeyStore(TimeProvider time)
     public bool Validate(string secret)
     {
         var hash = ApiKeyGenerator.Hash(secret);
-        lock (gate)
+        lock (_gate)
         {
-            if (!byHash.TryGetValue(hash, out var record) || record.Revoked)
+            if (!_byHash.TryGetValue(hash, out var record) || record.Revoked)
             {
                 return false;
             }
 
-            byHash[hash] = record with { LastUsedAt = time.GetUtcNow().ToUnixTimeSeconds() };
+            _byHash[hash] = record with { LastUsedAt = time.GetUtcNow().ToUnixTimeSeconds() };
             return true;
         }
     }

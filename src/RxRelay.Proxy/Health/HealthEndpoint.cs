@@ -12,7 +12,7 @@ namespace RxRelay.Proxy.Health;
 /// </summary>
 internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options, TimeProvider time)
 {
-    private readonly long startedAt = time.GetTimestamp();
+    private readonly long _startedAt = time.GetTimestamp();
 
     /// <summary>The version reported, without build metadata (the part after '+').</summary>
     public static string Version { get; } = ReadVersion();
@@ -21,7 +21,7 @@ internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options
     public async Task HandleAsync(HttpContext context)
     {
         var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
-        var uptime = time.GetElapsedTime(startedAt).TotalSeconds;
+        var uptime = time.GetElapsedTime(_startedAt).TotalSeconds;
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();

@@ -6,25 +6,25 @@ namespace RxRelay.Proxy.Hosting;
 /// </summary>
 internal sealed class ShutdownState : IDisposable
 {
-    private readonly CancellationTokenSource expired = new();
-    private volatile bool draining;
+    private readonly CancellationTokenSource _expired = new();
+    private volatile bool _draining;
 
     /// <summary>True once shutdown began; new inference requests get 503.</summary>
-    public bool IsDraining => draining;
+    public bool IsDraining => _draining;
 
     /// <summary>Cancelled when the drain is over (all workers gone or the timeout passed).</summary>
-    public CancellationToken Expired => expired.Token;
+    public CancellationToken Expired => _expired.Token;
 
     /// <summary>Marks the start of shutdown.</summary>
-    public void BeginDraining() => draining = true;
+    public void BeginDraining() => _draining = true;
 
     /// <summary>Ends the drain: requests still waiting for a worker are answered 503.</summary>
     public void Expire()
     {
-        draining = true;
-        expired.Cancel();
+        _draining = true;
+        _expired.Cancel();
     }
 
     /// <inheritdoc />
-    public void Dispose() => expired.Dispose();
+    public void Dispose() => _expired.Dispose();
 }

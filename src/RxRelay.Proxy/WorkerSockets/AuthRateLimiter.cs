@@ -23,18 +23,18 @@ internal sealed class AuthRateLimiter(TimeProvider time)
     /// <summary>Entry count above which recording a failure also evicts stale entries.</summary>
     public const int SweepThreshold = 1024;
 
-    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
-    private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 
     /// <summary>Number of identities currently tracked (for tests and diagnostics).</summary>
     public int TrackedCount
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return entries.Count;
+                return _entries.Count;
             }
         }
     }
@@ -43,9 +43,9 @@ internal sealed class AuthRateLimiter(TimeProvider time)
     public bool IsBlocked(string identity)
     {
         var now = time.GetUtcNow();
-        lock (gate)
+        lock (_gate)
         {
-            if (!entries.TryGetValue(identity, out var entry))
+            if (!_entries.TryGetValue(identity, out var entry))
             {
                 return false;
             }
@@ -57,7 +57,7 @@ internal sealed class AuthRateLimiter(TimeProvider time)
 
             if (now - entry.LastFailure > Window)
             {
-                entries.Remove(identity);
+                _entries.Remove(identity);
             }
 
             return false;
@@ -68,41 +68,41 @@ internal sealed class AuthRateLimiter(TimeProvider time)
     public void RecordFailure(string identity)
     {
         var now = time.GetUtcNow();
-        lock (gate)
+        lock (_gate)
         {
             // At most one O(n) sweep per window, so a flood of identities costs amortised O(1) per failure.
-            if (entries.Count >= SweepThreshold && now - lastSweep > Window)
+            if (_entries.Count >= SweepThreshold && now - _lastSweep > Window)
             {
-                lastSweep = now;
+                _lastSweep = now;
                 EvictStale(now);
             }
 
-            var entry = entries.GetValueOrDefault(identity);
+            var entry = _entries.GetValueOrDefault(identity);
             var blockExpired = entry.BlockedUntil is { } until && until <= now;
             var count = entry.Count == 0 || blockExpired || now - entry.LastFailure > Window ? 1 : entry.Count + 1;
-            entries[identity] = new Entry(count, now, count >= Threshold ? now + Window : entry.BlockedUntilIfActive(now));
+            _entries[identity] = new Entry(count, now, count >= Threshold ? now + Window : entry.BlockedUntilIfActive(now));
         }
     }
 
     /// <summary>Forgets <paramref name="identity"/> after a successful authentication.</summary>
     public void RecordSuccess(string identity)
     {
-        lock (gate)
+        lock (_gate)
         {
-            entries.Remove(identity);
+            _entries.Remove(identity);
         }
     }
 
     /// <summary>Removes every entry that is neither blocked nor within the failure window.</summary>
     public void EvictStale(DateTimeOffset now)
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (var (identity, entry) in entries)
+            foreach (var (identity, entry) in _entries)
             {
                 if (entry.BlockedUntilIfActive(now) is null && now - entry.LastFailure > Window)
                 {
-                    entries.Remove(identity);
+                    _entries.Remove(identity);
                 }
             }
         }

@@ -17,8 +17,8 @@ internal sealed class FailureLogThrottle(TimeProvider time)
     /// <summary>The shared entry of keys that found the table full.</summary>
     public const string OverflowKey = "(other clients)";
 
-    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>
     /// Counts one failure of <paramref name="key"/>. Returns true when it should be logged, with
@@ -29,39 +29,39 @@ internal sealed class FailureLogThrottle(TimeProvider time)
     public bool ShouldLog(string key, out string logKey, out int suppressed)
     {
         var now = time.GetUtcNow();
-        lock (gate)
+        lock (_gate)
         {
             logKey = key;
-            if (!entries.ContainsKey(key) && entries.Count >= MaxTracked)
+            if (!_entries.ContainsKey(key) && _entries.Count >= MaxTracked)
             {
                 Sweep(now);
-                if (entries.Count >= MaxTracked)
+                if (_entries.Count >= MaxTracked)
                 {
                     logKey = OverflowKey;
                 }
             }
 
-            if (entries.TryGetValue(logKey, out var entry) && now - entry.WindowStart < Window)
+            if (_entries.TryGetValue(logKey, out var entry) && now - entry.WindowStart < Window)
             {
-                entries[logKey] = entry with { Suppressed = entry.Suppressed + 1 };
+                _entries[logKey] = entry with { Suppressed = entry.Suppressed + 1 };
                 suppressed = 0;
                 return false;
             }
 
             suppressed = entry.Suppressed;
-            entries[logKey] = new Entry(now, 0);
+            _entries[logKey] = new Entry(now, 0);
             return true;
         }
     }
 
     private void Sweep(DateTimeOffset now)
     {
-        foreach (var (key, entry) in entries)
+        foreach (var (key, entry) in _entries)
         {
             // A key whose window ended is dropped with its count: the next failure starts a fresh line.
             if (now - entry.WindowStart >= Window && key != OverflowKey)
             {
-                entries.Remove(key);
+                _entries.Remove(key);
             }
         }
     }

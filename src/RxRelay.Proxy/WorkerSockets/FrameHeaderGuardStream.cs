@@ -8,14 +8,14 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// </summary>
 internal sealed class FrameHeaderGuardStream(Stream inner) : Stream
 {
-    private readonly byte[] header = new byte[14];
-    private int headerLength;
-    private int headerSize;
-    private long payloadLeft;
-    private volatile bool oversized;
+    private readonly byte[] _header = new byte[14];
+    private int _headerLength;
+    private int _headerSize;
+    private long _payloadLeft;
+    private volatile bool _oversized;
 
     /// <summary>True once a frame header declared a payload over the limit.</summary>
-    public bool OversizedFrame => oversized;
+    public bool OversizedFrame => _oversized;
 
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -43,37 +43,37 @@ internal sealed class FrameHeaderGuardStream(Stream inner) : Stream
     /// <summary>Walks frame headers through <paramref name="bytes"/>, skipping payloads by count.</summary>
     internal void Inspect(ReadOnlySpan<byte> bytes)
     {
-        while (bytes.Length > 0 && !oversized)
+        while (bytes.Length > 0 && !_oversized)
         {
-            if (payloadLeft > 0)
+            if (_payloadLeft > 0)
             {
-                var skip = (int)Math.Min(payloadLeft, bytes.Length);
-                payloadLeft -= skip;
+                var skip = (int)Math.Min(_payloadLeft, bytes.Length);
+                _payloadLeft -= skip;
                 bytes = bytes[skip..];
                 continue;
             }
 
-            header[headerLength++] = bytes[0];
+            _header[_headerLength++] = bytes[0];
             bytes = bytes[1..];
-            if (headerLength == 2)
+            if (_headerLength == 2)
             {
-                var length7 = header[1] & 0x7F;
-                var maskBytes = (header[1] & 0x80) != 0 ? 4 : 0;
-                headerSize = 2 + maskBytes + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0);
+                var length7 = _header[1] & 0x7F;
+                var maskBytes = (_header[1] & 0x80) != 0 ? 4 : 0;
+                _headerSize = 2 + maskBytes + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0);
             }
 
-            if (headerLength >= 2 && headerLength == headerSize)
+            if (_headerLength >= 2 && _headerLength == _headerSize)
             {
-                payloadLeft = PayloadLength();
-                headerLength = 0;
-                oversized = payloadLeft > WorkerSocketLimits.MaxFrameBytes;
+                _payloadLeft = PayloadLength();
+                _headerLength = 0;
+                _oversized = _payloadLeft > WorkerSocketLimits.MaxFrameBytes;
             }
         }
     }
 
     private long PayloadLength()
     {
-        var length7 = header[1] & 0x7F;
+        var length7 = _header[1] & 0x7F;
         if (length7 < 126)
         {
             return length7;
@@ -81,14 +81,14 @@ internal sealed class FrameHeaderGuardStream(Stream inner) : Stream
 
         if (length7 == 126)
         {
-            return (header[2] << 8) | header[3];
+            return (_header[2] << 8) | _header[3];
         }
 
         // RFC 6455: the most significant bit must be 0; a set one reads as huge and is refused too.
         ulong length = 0;
         for (var i = 2; i < 10; i++)
         {
-            length = (length << 8) | header[i];
+            length = (length << 8) | _header[i];
         }
 
         return length > long.MaxValue ? long.MaxValue : (long)length;

@@ -9,17 +9,17 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// </summary>
 internal sealed class WorkerConnectionSlots(ProxyOptions options)
 {
-    private int workers;
-    private int unauthenticated;
+    private int _workers;
+    private int _unauthenticated;
 
     /// <summary>Authenticated worker sockets open now.</summary>
-    public int Workers => Volatile.Read(ref workers);
+    public int Workers => Volatile.Read(ref _workers);
 
     /// <summary>Takes a worker slot; null when all <see cref="ProxyOptions.MaxWorkers"/> are taken. Dispose gives it back.</summary>
-    public IDisposable? TryEnterWorker() => TryEnter(ref workers, options.MaxWorkers, worker: true);
+    public IDisposable? TryEnterWorker() => TryEnter(ref _workers, options.MaxWorkers, worker: true);
 
     /// <summary>Takes a slot for telling a refused caller why; null when too many are in flight.</summary>
-    public IDisposable? TryEnterUnauthenticated() => TryEnter(ref unauthenticated, WorkerSocketLimits.MaxUnauthenticatedInFlight, worker: false);
+    public IDisposable? TryEnterUnauthenticated() => TryEnter(ref _unauthenticated, WorkerSocketLimits.MaxUnauthenticatedInFlight, worker: false);
 
     private Slot? TryEnter(ref int counter, int limit, bool worker)
     {
@@ -34,19 +34,19 @@ internal sealed class WorkerConnectionSlots(ProxyOptions options)
 
     private sealed class Slot(WorkerConnectionSlots owner, bool worker) : IDisposable
     {
-        private int disposed;
+        private int _disposed;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 if (worker)
                 {
-                    Interlocked.Decrement(ref owner.workers);
+                    Interlocked.Decrement(ref owner._workers);
                 }
                 else
                 {
-                    Interlocked.Decrement(ref owner.unauthenticated);
+                    Interlocked.Decrement(ref owner._unauthenticated);
                 }
             }
         }

@@ -20,10 +20,10 @@ internal sealed class WorkerFrameTooBigException(string reason) : Exception(reas
 /// <param name="guard">The frame-header guard under the socket; null where the socket was not upgraded through it (frames are then only bounded by the message limit).</param>
 internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream? guard = null) : IDisposable
 {
-    private byte[] buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
 
     /// <summary>Current buffer size (for tests).</summary>
-    internal int BufferLength => buffer.Length;
+    internal int BufferLength => _buffer.Length;
 
     /// <summary>Reads the next whole message. Close frames come back with type <see cref="WebSocketMessageType.Close"/>.</summary>
     /// <exception cref="WebSocketException">The socket failed.</exception>
@@ -34,12 +34,12 @@ internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream
         var length = 0;
         while (true)
         {
-            if (length == buffer.Length)
+            if (length == _buffer.Length)
             {
                 Grow(length);
             }
 
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken);
             if (guard?.OversizedFrame == true)
             {
                 throw new WorkerFrameTooBigException(WorkerSocketLimits.FrameTooBig);
@@ -48,7 +48,7 @@ internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream
             length += result.Count;
             if (result.MessageType == WebSocketMessageType.Close || result.EndOfMessage)
             {
-                return new WorkerFrame(result.MessageType, buffer.AsMemory(0, length));
+                return new WorkerFrame(result.MessageType, _buffer.AsMemory(0, length));
             }
         }
     }
@@ -56,8 +56,8 @@ internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream
     /// <inheritdoc />
     public void Dispose()
     {
-        Release(buffer);
-        buffer = [];
+        Release(_buffer);
+        _buffer = [];
     }
 
     private void Grow(int length)
@@ -71,18 +71,18 @@ internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream
         var bigger = size <= WorkerSocketLimits.MaxPooledBufferBytes
             ? ArrayPool<byte>.Shared.Rent(size)
             : GC.AllocateUninitializedArray<byte>(size);
-        buffer.AsSpan(0, length).CopyTo(bigger);
-        Release(buffer);
-        buffer = bigger;
+        _buffer.AsSpan(0, length).CopyTo(bigger);
+        Release(_buffer);
+        _buffer = bigger;
     }
 
     /// <summary>After a large message, goes back to the default buffer (the previous payload is no longer valid).</summary>
     private void Shrink()
     {
-        if (buffer.Length > WorkerSocketLimits.DefaultBufferBytes)
+        if (_buffer.Length > WorkerSocketLimits.DefaultBufferBytes)
         {
-            Release(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
+            Release(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
         }
     }
 

@@ -13,35 +13,35 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// </remarks>
 internal sealed class WorkerHeartbeat : IDisposable
 {
-    private readonly TimeSpan interval;
-    private readonly TimeSpan timeout;
-    private readonly Action sendPing;
-    private readonly Action timedOut;
-    private readonly ITimer outboundSilence;
-    private readonly ITimer inboundSilence;
-    private readonly ITimer pongWindow;
-    private readonly Lock gate = new();
-    private bool awaitingPong;
-    private bool stopped;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _timeout;
+    private readonly Action _sendPing;
+    private readonly Action _timedOut;
+    private readonly ITimer _outboundSilence;
+    private readonly ITimer _inboundSilence;
+    private readonly ITimer _pongWindow;
+    private readonly Lock _gate = new();
+    private bool _awaitingPong;
+    private bool _stopped;
 
     /// <summary>Creates the heartbeat; timers start at once.</summary>
     public WorkerHeartbeat(TimeProvider time, TimeSpan interval, TimeSpan timeout, Action sendPing, Action timedOut)
     {
         ArgumentNullException.ThrowIfNull(time);
-        (this.interval, this.timeout, this.sendPing, this.timedOut) = (interval, timeout, sendPing, timedOut);
-        outboundSilence = time.CreateTimer(_ => OnSilence(), null, interval, Timeout.InfiniteTimeSpan);
-        inboundSilence = time.CreateTimer(_ => OnSilence(), null, interval, Timeout.InfiniteTimeSpan);
-        pongWindow = time.CreateTimer(_ => OnPongWindowElapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        (this._interval, this._timeout, this._sendPing, this._timedOut) = (interval, timeout, sendPing, timedOut);
+        _outboundSilence = time.CreateTimer(_ => OnSilence(), null, interval, Timeout.InfiniteTimeSpan);
+        _inboundSilence = time.CreateTimer(_ => OnSilence(), null, interval, Timeout.InfiniteTimeSpan);
+        _pongWindow = time.CreateTimer(_ => OnPongWindowElapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>A frame was written to the worker: restart the outbound-silence timer.</summary>
     public void OnSent()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!stopped)
+            if (!_stopped)
             {
-                outboundSilence.Change(interval, Timeout.InfiniteTimeSpan);
+                _outboundSilence.Change(_interval, Timeout.InfiniteTimeSpan);
             }
         }
     }
@@ -49,62 +49,62 @@ internal sealed class WorkerHeartbeat : IDisposable
     /// <summary>Any frame arrived from the worker: it is alive; restart the inbound timer and end any pong wait.</summary>
     public void OnReceived()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (stopped)
+            if (_stopped)
             {
                 return;
             }
 
-            awaitingPong = false;
-            pongWindow.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            inboundSilence.Change(interval, Timeout.InfiniteTimeSpan);
+            _awaitingPong = false;
+            _pongWindow.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _inboundSilence.Change(_interval, Timeout.InfiniteTimeSpan);
         }
     }
 
     /// <summary>Stops every timer; no callback runs afterwards (one already running may finish).</summary>
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            stopped = true;
+            _stopped = true;
         }
 
-        outboundSilence.Dispose();
-        inboundSilence.Dispose();
-        pongWindow.Dispose();
+        _outboundSilence.Dispose();
+        _inboundSilence.Dispose();
+        _pongWindow.Dispose();
     }
 
     private void OnSilence()
     {
-        lock (gate)
+        lock (_gate)
         {
             // One ping at a time: while a pong is awaited, the pong window alone decides.
-            if (stopped || awaitingPong)
+            if (_stopped || _awaitingPong)
             {
                 return;
             }
 
-            awaitingPong = true;
-            pongWindow.Change(timeout, Timeout.InfiniteTimeSpan);
-            inboundSilence.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _awaitingPong = true;
+            _pongWindow.Change(_timeout, Timeout.InfiniteTimeSpan);
+            _inboundSilence.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
-        sendPing();
+        _sendPing();
     }
 
     private void OnPongWindowElapsed()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (stopped || !awaitingPong)
+            if (_stopped || !_awaitingPong)
             {
                 return;
             }
 
-            stopped = true;
+            _stopped = true;
         }
 
-        timedOut();
+        _timedOut();
     }
 }

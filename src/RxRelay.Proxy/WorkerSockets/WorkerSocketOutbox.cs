@@ -14,22 +14,22 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// </summary>
 internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
 {
-    private readonly WebSocket socket;
-    private readonly TimeProvider time;
-    private readonly TimeSpan closeGrace;
-    private readonly Channel<ProxyMessage> frames;
-    private readonly TaskCompletionSource closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private (ushort Code, string Reason)? closeRequest;
-    private ITimer? abortTimer;
-    private int closing;
+    private readonly WebSocket _socket;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _closeGrace;
+    private readonly Channel<ProxyMessage> _frames;
+    private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private (ushort Code, string Reason)? _closeRequest;
+    private ITimer? _abortTimer;
+    private int _closing;
 
     /// <summary>Creates the outbox over <paramref name="socket"/>.</summary>
     /// <param name="capacity">Frames that may wait for the socket.</param>
     /// <param name="closeGrace">How long queued frames and the close frame may take once a close was asked for; then the socket is aborted.</param>
     public WorkerSocketOutbox(WebSocket socket, TimeProvider time, int capacity, TimeSpan closeGrace)
     {
-        (this.socket, this.time, this.closeGrace) = (socket, time, closeGrace);
-        frames = Channel.CreateBounded<ProxyMessage>(new BoundedChannelOptions(capacity)
+        (this._socket, this._time, this._closeGrace) = (socket, time, closeGrace);
+        _frames = Channel.CreateBounded<ProxyMessage>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping anything
@@ -40,10 +40,10 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
     public Action? FrameSent { get; set; }
 
     /// <summary>Completes when the writer stopped: close frame sent, socket failed, or nothing more to send.</summary>
-    public Task Completion => closeSent.Task;
+    public Task Completion => _closeSent.Task;
 
     /// <summary>True once a close was requested (by the core or the socket layer).</summary>
-    public bool IsClosing => Volatile.Read(ref closing) != 0;
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
     /// <summary>
     /// Warnings of the socket layer (a capped model list) to append to the <c>register_ack</c> the core sends
@@ -60,29 +60,29 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
             ExtraAckWarnings = null;
         }
 
-        return !IsClosing && frames.Writer.TryWrite(message);
+        return !IsClosing && _frames.Writer.TryWrite(message);
     }
 
     /// <inheritdoc />
     public void Close(ushort code, string reason)
     {
-        if (Interlocked.Exchange(ref closing, 1) != 0)
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
             return;
         }
 
-        closeRequest = (code, reason);
+        _closeRequest = (code, reason);
         // A worker that stopped reading would hold the writer forever: bound the goodbye.
-        abortTimer = time.CreateTimer(static s => ((WebSocket)s!).Abort(), socket, closeGrace, Timeout.InfiniteTimeSpan);
-        frames.Writer.TryComplete();
+        _abortTimer = _time.CreateTimer(static s => ((WebSocket)s!).Abort(), _socket, _closeGrace, Timeout.InfiniteTimeSpan);
+        _frames.Writer.TryComplete();
     }
 
     /// <summary>Stops the writer after the queued frames without a close frame (the peer is already gone).</summary>
     public void Complete()
     {
-        if (Interlocked.Exchange(ref closing, 1) == 0)
+        if (Interlocked.Exchange(ref _closing, 1) == 0)
         {
-            frames.Writer.TryComplete();
+            _frames.Writer.TryComplete();
         }
     }
 
@@ -91,15 +91,15 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
     {
         try
         {
-            await foreach (var message in frames.Reader.ReadAllAsync())
+            await foreach (var message in _frames.Reader.ReadAllAsync())
             {
-                await socket.SendAsync(ProtocolCodec.Encode(message), WebSocketMessageType.Text, true, CancellationToken.None);
+                await _socket.SendAsync(ProtocolCodec.Encode(message), WebSocketMessageType.Text, true, CancellationToken.None);
                 FrameSent?.Invoke();
             }
 
-            if (closeRequest is { } close && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_closeRequest is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, close.Reason, CancellationToken.None);
+                await _socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, close.Reason, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -109,13 +109,13 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
         }
         finally
         {
-            closeSent.TrySetResult();
+            _closeSent.TrySetResult();
         }
     }
 
     /// <summary>True when the writer ended because the core or the socket layer asked for a close frame.</summary>
-    public bool CloseWasRequested => closeRequest is not null;
+    public bool CloseWasRequested => _closeRequest is not null;
 
     /// <inheritdoc />
-    public void Dispose() => abortTimer?.Dispose();
+    public void Dispose() => _abortTimer?.Dispose();
 }

@@ -32,7 +32,7 @@ internal sealed partial class WorkerSocketSession
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            WorkerSocketLog.ReadFailed(logger, workerId, ex.Message);
+            WorkerSocketLog.ReadFailed(_logger, workerId, ex.Message);
         }
     }
 
@@ -52,10 +52,10 @@ internal sealed partial class WorkerSocketSession
 
         var verdict = decoded.Message switch
         {
-            ModelsUpdate update => dispatcher.OnModelsUpdate(workerId, CapModels(workerId, update)),
-            Pong pong => dispatcher.OnPong(workerId, pong),
-            ResponseChunk chunk => dispatcher.OnChunk(workerId, chunk),
-            ResponseComplete complete => dispatcher.OnComplete(workerId, complete),
+            ModelsUpdate update => _dispatcher.OnModelsUpdate(workerId, CapModels(workerId, update)),
+            Pong pong => _dispatcher.OnPong(workerId, pong),
+            ResponseChunk chunk => _dispatcher.OnChunk(workerId, chunk),
+            ResponseComplete complete => _dispatcher.OnComplete(workerId, complete),
             _ => (FrameVerdict?)null, // a second register, or error: both violations upstream
         };
         if (verdict is null)
@@ -65,7 +65,7 @@ internal sealed partial class WorkerSocketSession
 
         if (verdict == FrameVerdict.ProtocolViolation)
         {
-            WorkerSocketLog.ProtocolViolation(logger, workerId, $"'{decoded.Message!.Type}' for a request this worker does not own");
+            WorkerSocketLog.ProtocolViolation(_logger, workerId, $"'{decoded.Message!.Type}' for a request this worker does not own");
             return false;
         }
 
@@ -77,7 +77,7 @@ internal sealed partial class WorkerSocketSession
         var (models, advertised) = CapModels(update.Models);
         if (models.Count < advertised)
         {
-            WorkerSocketLog.ModelsCapped(logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
+            WorkerSocketLog.ModelsCapped(_logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
         }
 
         return update with { Models = models };
@@ -85,8 +85,8 @@ internal sealed partial class WorkerSocketSession
 
     private bool Violation(string workerId, string detail)
     {
-        WorkerSocketLog.ProtocolViolation(logger, workerId, detail);
-        dispatcher.OnProtocolViolation(workerId);
+        WorkerSocketLog.ProtocolViolation(_logger, workerId, detail);
+        _dispatcher.OnProtocolViolation(workerId);
         return false;
     }
 }

@@ -17,11 +17,11 @@ internal sealed partial class WorkerSocketSession
     {
         // Created before the first await, so the deadline is armed when RunAsync first yields.
         using var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var deadline = Task.Delay(options.RegistrationTimeout, time, deadlineCts.Token);
+        var deadline = Task.Delay(_options.RegistrationTimeout, _time, deadlineCts.Token);
         var firstFrame = frameReader.ReadAsync(cancellationToken);
         if (await Task.WhenAny(firstFrame, deadline) != firstFrame)
         {
-            WorkerSocketLog.RegistrationTimedOut(logger, provider, options.RegistrationTimeout.TotalSeconds);
+            WorkerSocketLog.RegistrationTimedOut(_logger, _provider, _options.RegistrationTimeout.TotalSeconds);
             DisposeWhenDone(firstFrame, frameReader);
             await CloseQuietlyAsync(WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
             return null;
@@ -34,7 +34,7 @@ internal sealed partial class WorkerSocketSession
             frameReader.Dispose();
             if (firstFrame.Exception?.InnerException is WorkerFrameTooBigException tooBig)
             {
-                WorkerSocketLog.TooBig(logger, tooBig.Message, null, provider);
+                WorkerSocketLog.TooBig(_logger, tooBig.Message, null, _provider);
                 await CloseQuietlyAsync(WorkerSocketLimits.TooBigCode, tooBig.Message);
             }
             else
@@ -53,7 +53,7 @@ internal sealed partial class WorkerSocketSession
             // Observed: a failed socket simply gets the same 1002 attempt; an oversized one is closed 1009 by the caller.
             if (firstFrame.Exception?.InnerException is not WorkerFrameTooBigException)
             {
-                WorkerSocketLog.RegistrationRejected(logger, provider, "first frame was not a text frame");
+                WorkerSocketLog.RegistrationRejected(_logger, _provider, "first frame was not a text frame");
             }
 
             return null;
@@ -69,7 +69,7 @@ internal sealed partial class WorkerSocketSession
         };
         if (problem is not null)
         {
-            WorkerSocketLog.RegistrationRejected(logger, provider, problem);
+            WorkerSocketLog.RegistrationRejected(_logger, _provider, problem);
             return null;
         }
 
@@ -81,9 +81,9 @@ internal sealed partial class WorkerSocketSession
     {
         try
         {
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+                await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)

@@ -13,36 +13,36 @@ namespace RxRelay.Proxy.WorkerSockets;
 /// </summary>
 internal sealed partial class WorkerSocketSession
 {
-    private readonly WebSocket socket;
-    private readonly Dispatcher dispatcher;
-    private readonly ProxyOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly string provider;
-    private readonly FrameHeaderGuardStream? guard;
-    private volatile string? registeredWorkerId;
+    private readonly WebSocket _socket;
+    private readonly Dispatcher _dispatcher;
+    private readonly ProxyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _provider;
+    private readonly FrameHeaderGuardStream? _guard;
+    private volatile string? _registeredWorkerId;
 
     /// <summary>Creates a session for an accepted, authenticated socket.</summary>
     /// <param name="guard">The frame-header guard under <paramref name="socket"/>, when it was upgraded through one.</param>
     public WorkerSocketSession(
         WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger, FrameHeaderGuardStream? guard = null)
     {
-        (this.socket, this.provider, this.dispatcher, this.options, this.time, this.logger) = (socket, provider, dispatcher, options, time, logger);
-        this.guard = guard;
+        (this._socket, this._provider, this._dispatcher, this._options, this._time, this._logger) = (socket, provider, dispatcher, options, time, logger);
+        this._guard = guard;
     }
 
     /// <summary>Runs the connection to its end. The registration deadline starts before this method first yields.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Not `using`: the buffer must outlive a receive that is still pending when the session returns.
-        var frameReader = new WorkerFrameReader(socket, guard);
+        var frameReader = new WorkerFrameReader(_socket, _guard);
         var register = await ReadRegistrationAsync(frameReader, cancellationToken);
         if (register is null)
         {
             return;
         }
 
-        using var outbox = new WorkerSocketOutbox(socket, time, options.WorkerOutboundCapacity, options.HeartbeatTimeout);
+        using var outbox = new WorkerSocketOutbox(_socket, _time, _options.WorkerOutboundCapacity, _options.HeartbeatTimeout);
         var writer = outbox.RunAsync();
         // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
         using var heartbeat = StartHeartbeat(outbox);
@@ -52,17 +52,17 @@ internal sealed partial class WorkerSocketSession
             outbox.ExtraAckWarnings = [ModelsTruncatedWarning];
         }
 
-        var registration = dispatcher.RegisterWorker(provider, register with { Models = models }, outbox);
-        var workerId = registeredWorkerId = registration.WorkerId;
-        WorkerSocketLog.Registered(logger, workerId, provider, register.WorkerName, registration.Models, register.MaxConcurrent);
+        var registration = _dispatcher.RegisterWorker(_provider, register with { Models = models }, outbox);
+        var workerId = _registeredWorkerId = registration.WorkerId;
+        WorkerSocketLog.Registered(_logger, workerId, _provider, register.WorkerName, registration.Models, register.MaxConcurrent);
         if (models.Count < advertised)
         {
-            WorkerSocketLog.ModelsCapped(logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
+            WorkerSocketLog.ModelsCapped(_logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
         }
 
         var reader = ReadLoopAsync(workerId, frameReader, heartbeat, outbox, cancellationToken);
         var first = await Task.WhenAny(reader, writer);
-        dispatcher.OnWorkerGone(workerId);
+        _dispatcher.OnWorkerGone(workerId);
         if (first == reader)
         {
             // The peer is gone (or the core asked for a close while we read): let the writer finish.
@@ -76,7 +76,7 @@ internal sealed partial class WorkerSocketSession
             DisposeWhenDone(reader, frameReader);
         }
 
-        WorkerSocketLog.Removed(logger, workerId, outbox.CloseWasRequested ? "closed by proxy" : "connection ended");
+        WorkerSocketLog.Removed(_logger, workerId, outbox.CloseWasRequested ? "closed by proxy" : "connection ended");
     }
 
     private async Task FinishAfterReaderAsync(WorkerSocketOutbox outbox, Task writer)
@@ -85,20 +85,20 @@ internal sealed partial class WorkerSocketSession
         try
         {
             // A peer that closed its side may also have stopped reading: do not wait for it forever.
-            await writer.WaitAsync(options.HeartbeatTimeout, time);
+            await writer.WaitAsync(_options.HeartbeatTimeout, _time);
         }
         catch (TimeoutException)
         {
-            socket.Abort();
+            _socket.Abort();
             await writer;
         }
 
-        if (socket.State == WebSocketState.CloseReceived)
+        if (_socket.State == WebSocketState.CloseReceived)
         {
             try
             {
                 // Answer the worker's close frame so its close handshake completes.
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
             {
@@ -128,9 +128,9 @@ internal sealed partial class WorkerSocketSession
     {
         WorkerHeartbeat? heartbeat = null;
         heartbeat = new WorkerHeartbeat(
-            time,
-            options.HeartbeatInterval,
-            options.HeartbeatTimeout,
+            _time,
+            _options.HeartbeatInterval,
+            _options.HeartbeatTimeout,
             sendPing: () =>
             {
                 if (!outbox.TrySend(new RxRelay.Protocol.Messages.Ping()))
@@ -140,7 +140,7 @@ internal sealed partial class WorkerSocketSession
             },
             timedOut: () =>
             {
-                WorkerSocketLog.HeartbeatTimedOut(logger, registeredWorkerId ?? "(registering)");
+                WorkerSocketLog.HeartbeatTimedOut(_logger, _registeredWorkerId ?? "(registering)");
                 GoneThenClose(outbox, WorkerCloseReasons.NormalCode, WorkerCloseReasons.HeartbeatTimedOut);
             });
         outbox.FrameSent = heartbeat.OnSent;
@@ -150,11 +150,11 @@ internal sealed partial class WorkerSocketSession
     // docs/protocol.md#heartbeat: the worker is removed (its requests requeued) first, then the close frame goes out.
     private void GoneThenClose(WorkerSocketOutbox outbox, ushort code, string reason)
     {
-        if (registeredWorkerId is { } workerId)
+        if (_registeredWorkerId is { } workerId)
         {
             try
             {
-                dispatcher.OnWorkerGone(workerId);
+                _dispatcher.OnWorkerGone(workerId);
             }
             catch (ObjectDisposedException)
             {

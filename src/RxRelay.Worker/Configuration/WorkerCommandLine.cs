@@ -9,8 +9,8 @@ internal sealed class WorkerCommandLine
 {
     internal const string ConfigFlag = "--config";
 
-    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-    private readonly List<string> errors = [];
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly List<string> _errors = [];
 
     private WorkerCommandLine()
     {
@@ -23,13 +23,13 @@ internal sealed class WorkerCommandLine
     public bool VersionRequested { get; private set; }
 
     /// <summary>The <c>--config</c> path, when given.</summary>
-    public string? ConfigPath => values.GetValueOrDefault(ConfigFlag);
+    public string? ConfigPath => _values.GetValueOrDefault(ConfigFlag);
 
     /// <summary>One line per problem, in command-line order.</summary>
-    public IReadOnlyList<string> Errors => errors;
+    public IReadOnlyList<string> Errors => _errors;
 
     /// <summary>The value given for a flag, or null when the flag was absent.</summary>
-    public string? ValueOf(WorkerSetting setting) => values.GetValueOrDefault(setting.Flag);
+    public string? ValueOf(WorkerSetting setting) => _values.GetValueOrDefault(setting.Flag);
 
     /// <summary>Splits <paramref name="args"/> into flag values.</summary>
     public static WorkerCommandLine Parse(IReadOnlyList<string> args)
@@ -64,7 +64,7 @@ internal sealed class WorkerCommandLine
         var flag = arg.StartsWith("--", StringComparison.Ordinal) && equals > 0 ? arg[..equals] : arg;
         if (!TakesValue(flag))
         {
-            errors.Add($"error: unexpected argument '{arg}'");
+            _errors.Add($"error: unexpected argument '{arg}'");
             return index;
         }
 
@@ -79,13 +79,13 @@ internal sealed class WorkerCommandLine
         }
         else
         {
-            errors.Add($"error: a value is required for '{flag} <{ValueNameOf(flag)}>' but none was supplied");
+            _errors.Add($"error: a value is required for '{flag} <{ValueNameOf(flag)}>' but none was supplied");
             return index;
         }
 
-        if (!values.TryAdd(flag, value))
+        if (!_values.TryAdd(flag, value))
         {
-            errors.Add($"error: the argument '{flag} <{ValueNameOf(flag)}>' cannot be used multiple times");
+            _errors.Add($"error: the argument '{flag} <{ValueNameOf(flag)}>' cannot be used multiple times");
         }
 
         return index;

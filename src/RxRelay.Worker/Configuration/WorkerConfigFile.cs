@@ -12,19 +12,19 @@ internal sealed class WorkerConfigFile
 {
     private static readonly WorkerConfigFile Empty = new(string.Empty, new TomlTable());
 
-    private readonly TomlTable table;
+    private readonly TomlTable _table;
 
     private WorkerConfigFile(string path, TomlTable table)
     {
         Path = path;
-        this.table = table;
+        this._table = table;
     }
 
     /// <summary>The path as given on the command line (used in messages).</summary>
     public string Path { get; }
 
     /// <summary>The raw TOML value of a key, or null when the file does not set it.</summary>
-    public object? ValueOf(WorkerSetting setting) => table.TryGetValue(setting.TomlKey, out var value) ? value : null;
+    public object? ValueOf(WorkerSetting setting) => _table.TryGetValue(setting.TomlKey, out var value) ? value : null;
 
     /// <summary>Reads and parses the file; on failure returns an empty file and one error line.</summary>
     public static WorkerConfigFile Load(string? path, out string? error)

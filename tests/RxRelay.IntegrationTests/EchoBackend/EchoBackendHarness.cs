@@ -56,13 +56,13 @@ internal sealed class EchoBackendHarness : IAsyncDisposable
 /// <summary>A <see cref="FakeTimeProvider"/> that counts the timers created, so a test knows a delay has begun before advancing time.</summary>
 internal sealed class CountingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
 {
-    private int timersCreated;
+    private int _timersCreated;
 
-    public int TimersCreated => Volatile.Read(ref timersCreated);
+    public int TimersCreated => Volatile.Read(ref _timersCreated);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        Interlocked.Increment(ref timersCreated);
+        Interlocked.Increment(ref _timersCreated);
         return base.CreateTimer(callback, state, dueTime, period);
     }
 }

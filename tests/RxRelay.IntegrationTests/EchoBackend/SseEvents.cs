@@ -6,14 +6,14 @@ internal sealed record SseEvent(string? Event, string Data);
 /// <summary>Reads server-sent events from a response stream one at a time.</summary>
 internal sealed class SseEvents(Stream body) : IDisposable
 {
-    private readonly StreamReader reader = new(body);
+    private readonly StreamReader _reader = new(body);
 
     /// <summary>The next event, or null at the end of the stream.</summary>
     public async Task<SseEvent?> NextAsync()
     {
         string? name = null;
         string? data = null;
-        while (await reader.ReadLineAsync() is { } line)
+        while (await _reader.ReadLineAsync() is { } line)
         {
             if (line.Length == 0)
             {
@@ -55,5 +55,5 @@ internal sealed class SseEvents(Stream body) : IDisposable
         return events;
     }
 
-    public void Dispose() => reader.Dispose();
+    public void Dispose() => _reader.Dispose();
 }

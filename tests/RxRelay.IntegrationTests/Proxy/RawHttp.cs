@@ -10,18 +10,18 @@ namespace RxRelay.IntegrationTests.Proxy;
 internal sealed class RawHttp : IDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
-    private readonly TcpClient client;
-    private readonly NetworkStream stream;
-    private readonly StringBuilder received = new();
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+    private readonly StringBuilder _received = new();
 
     private RawHttp(TcpClient client)
     {
-        this.client = client;
-        stream = client.GetStream();
+        this._client = client;
+        _stream = client.GetStream();
     }
 
     /// <summary>Everything read so far (Latin-1 decoded, so bytes map 1:1 to chars).</summary>
-    public string Received => received.ToString();
+    public string Received => _received.ToString();
 
     public static async Task<RawHttp> OpenAsync(int port, int? receiveBuffer = null)
     {
@@ -56,9 +56,9 @@ internal sealed class RawHttp : IDisposable
         return text.Append("\r\n").Append(body).ToString();
     }
 
-    public async Task SendAsync(string text) => await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+    public async Task SendAsync(string text) => await _stream.WriteAsync(Encoding.UTF8.GetBytes(text));
 
-    public async Task SendBytesAsync(byte[] bytes) => await stream.WriteAsync(bytes);
+    public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>Reads until the received text contains <paramref name="marker"/>; returns everything so far.</summary>
     public async Task<string> ReadUntilAsync(string marker, TimeSpan? wait = null)
@@ -67,13 +67,13 @@ internal sealed class RawHttp : IDisposable
         var buffer = new byte[64 * 1024];
         while (!Received.Contains(marker, StringComparison.Ordinal))
         {
-            var n = await stream.ReadAsync(buffer, cts.Token);
+            var n = await _stream.ReadAsync(buffer, cts.Token);
             if (n == 0)
             {
                 Assert.Fail($"connection closed before '{marker}' arrived; got: {Received}");
             }
 
-            received.Append(Encoding.Latin1.GetString(buffer, 0, n));
+            _received.Append(Encoding.Latin1.GetString(buffer, 0, n));
         }
 
         return Received;
@@ -87,9 +87,9 @@ internal sealed class RawHttp : IDisposable
         try
         {
             int n;
-            while ((n = await stream.ReadAsync(buffer, cts.Token)) > 0)
+            while ((n = await _stream.ReadAsync(buffer, cts.Token)) > 0)
             {
-                received.Append(Encoding.Latin1.GetString(buffer, 0, n));
+                _received.Append(Encoding.Latin1.GetString(buffer, 0, n));
             }
         }
         catch (IOException)
@@ -104,12 +104,12 @@ internal sealed class RawHttp : IDisposable
     public async Task<RawResponse> ReadResponseAsync(TimeSpan? wait = null) => RawResponse.Parse(await ReadToEndAsync(wait));
 
     /// <summary>Client half-close: no more request bytes (upstream treats it as a disconnect).</summary>
-    public void HalfClose() => client.Client.Shutdown(SocketShutdown.Send);
+    public void HalfClose() => _client.Client.Shutdown(SocketShutdown.Send);
 
     public void Dispose()
     {
-        stream.Dispose();
-        client.Dispose();
+        _stream.Dispose();
+        _client.Dispose();
     }
 }
 

@@ -95,15 +95,15 @@ internal static class HostileClients
 /// <summary>Records every rendered log line of every category.</summary>
 internal sealed class RecordingLogProvider : ILoggerProvider
 {
-    private readonly List<(int EventId, string Message)> lines = [];
+    private readonly List<(int EventId, string Message)> _lines = [];
 
     public IReadOnlyList<(int EventId, string Message)> Lines
     {
         get
         {
-            lock (lines)
+            lock (_lines)
             {
-                return [.. lines];
+                return [.. _lines];
             }
         }
     }
@@ -123,9 +123,9 @@ internal sealed class RecordingLogProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lock (owner.lines)
+            lock (owner._lines)
             {
-                owner.lines.Add((eventId.Id, formatter(state, exception)));
+                owner._lines.Add((eventId.Id, formatter(state, exception)));
             }
         }
     }

@@ -12,9 +12,9 @@ namespace RxRelay.IntegrationTests.ProxyHardening;
 /// <summary>The proxy on real Kestrel (127.0.0.1, port 0) with its log lines recorded.</summary>
 internal sealed class LoggedProxy : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
-    private LoggedProxy(WebApplication app, int port, RecordingLogProvider log) => (this.app, Port, Log) = (app, port, log);
+    private LoggedProxy(WebApplication app, int port, RecordingLogProvider log) => (this._app, Port, Log) = (app, port, log);
 
     public RecordingLogProvider Log { get; }
 
@@ -39,13 +39,13 @@ internal sealed class LoggedProxy : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
-            await app.StopAsync(stop.Token);
+            await _app.StopAsync(stop.Token);
         }
         catch (OperationCanceledException)
         {
             // a socket left open; disposal still tears everything down
         }
 
-        await app.DisposeAsync();
+        await _app.DisposeAsync();
     }
 }

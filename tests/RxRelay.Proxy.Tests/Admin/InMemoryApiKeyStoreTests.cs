@@ -6,9 +6,9 @@ namespace RxRelay.Proxy.Tests.Admin;
 
 public sealed partial class InMemoryApiKeyStoreTests
 {
-    private readonly FakeTimeProvider time = new(DateTimeOffset.FromUnixTimeSeconds(1_775_000_000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_775_000_000));
 
-    private InMemoryApiKeyStore CreateSut() => new(time);
+    private InMemoryApiKeyStore CreateSut() => new(_time);
 
     [GeneratedRegex("^mr_live_[A-Za-z0-9]{32}$")]
     private static partial Regex KeyShape();
@@ -32,7 +32,7 @@ public sealed partial class InMemoryApiKeyStoreTests
     {
         var sut = CreateSut();
         var (_, secret) = sut.Create("k");
-        time.Advance(TimeSpan.FromSeconds(42));
+        _time.Advance(TimeSpan.FromSeconds(42));
 
         Assert.True(sut.Validate(secret));
 

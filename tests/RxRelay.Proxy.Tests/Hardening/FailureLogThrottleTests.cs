@@ -5,9 +5,9 @@ namespace RxRelay.Proxy.Tests.Hardening;
 
 public sealed class FailureLogThrottleTests
 {
-    private readonly FakeTimeProvider time = new(DateTimeOffset.UnixEpoch);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch);
 
-    private FailureLogThrottle CreateSut() => new(time);
+    private FailureLogThrottle CreateSut() => new(_time);
 
     [Fact]
     public void ShouldLog_ThousandFailuresInOneWindow_OneLineThenASummaryInTheNext()
@@ -15,7 +15,7 @@ public sealed class FailureLogThrottleTests
         var sut = CreateSut();
         var logged = Enumerable.Range(0, 1000).Count(_ => sut.ShouldLog("203.0.113.5", out string _, out int _));
 
-        time.Advance(FailureLogThrottle.Window);
+        _time.Advance(FailureLogThrottle.Window);
         Assert.True(sut.ShouldLog("203.0.113.5", out var key, out var suppressed));
 
         Assert.Equal(1, logged);
@@ -55,7 +55,7 @@ public sealed class FailureLogThrottleTests
             sut.ShouldLog($"k{i}", out _, out _);
         }
 
-        time.Advance(FailureLogThrottle.Window);
+        _time.Advance(FailureLogThrottle.Window);
 
         Assert.True(sut.ShouldLog("late", out var key, out _));
         Assert.Equal("late", key);

@@ -5,9 +5,9 @@ namespace RxRelay.Proxy.Tests.WorkerSockets;
 
 public sealed class AuthRateLimiterTests
 {
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private AuthRateLimiter CreateSut() => new(time);
+    private AuthRateLimiter CreateSut() => new(_time);
 
     private static void Fail(AuthRateLimiter sut, int times, string identity = "unknown-client")
     {
@@ -36,9 +36,9 @@ public sealed class AuthRateLimiterTests
         var sut = CreateSut();
         Fail(sut, 3);
 
-        time.Advance(TimeSpan.FromMilliseconds(249));
+        _time.Advance(TimeSpan.FromMilliseconds(249));
         Assert.True(sut.IsBlocked("unknown-client"));
-        time.Advance(TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(sut.IsBlocked("unknown-client"));
     }
 
@@ -47,7 +47,7 @@ public sealed class AuthRateLimiterTests
     {
         var sut = CreateSut();
         Fail(sut, 2);
-        time.Advance(TimeSpan.FromMilliseconds(251));
+        _time.Advance(TimeSpan.FromMilliseconds(251));
 
         sut.RecordFailure("unknown-client");
 
@@ -59,9 +59,9 @@ public sealed class AuthRateLimiterTests
     {
         var sut = CreateSut();
         sut.RecordFailure("a");
-        time.Advance(TimeSpan.FromMilliseconds(250));
+        _time.Advance(TimeSpan.FromMilliseconds(250));
         sut.RecordFailure("a");
-        time.Advance(TimeSpan.FromMilliseconds(250));
+        _time.Advance(TimeSpan.FromMilliseconds(250));
         sut.RecordFailure("a");
 
         Assert.True(sut.IsBlocked("a"));
@@ -85,10 +85,10 @@ public sealed class AuthRateLimiterTests
     {
         var sut = CreateSut();
         Fail(sut, 3);
-        time.Advance(TimeSpan.FromMilliseconds(200));
+        _time.Advance(TimeSpan.FromMilliseconds(200));
         Assert.True(sut.IsBlocked("unknown-client"));
 
-        time.Advance(TimeSpan.FromMilliseconds(50));
+        _time.Advance(TimeSpan.FromMilliseconds(50));
 
         Assert.False(sut.IsBlocked("unknown-client"));
     }
@@ -98,7 +98,7 @@ public sealed class AuthRateLimiterTests
     {
         var sut = CreateSut();
         sut.RecordFailure("a");
-        time.Advance(TimeSpan.FromMilliseconds(251));
+        _time.Advance(TimeSpan.FromMilliseconds(251));
 
         Assert.False(sut.IsBlocked("a"));
 
@@ -115,7 +115,7 @@ public sealed class AuthRateLimiterTests
         }
 
         Assert.Equal(AuthRateLimiter.SweepThreshold, sut.TrackedCount);
-        time.Advance(TimeSpan.FromMilliseconds(251));
+        _time.Advance(TimeSpan.FromMilliseconds(251));
 
         sut.RecordFailure("fresh");
 

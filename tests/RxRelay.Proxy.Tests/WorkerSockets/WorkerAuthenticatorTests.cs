@@ -9,18 +9,18 @@ namespace RxRelay.Proxy.Tests.WorkerSockets;
 
 public sealed class WorkerAuthenticatorTests
 {
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly InMemoryApiKeyStore keys;
-    private readonly AuthRateLimiter limiter;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryApiKeyStore _keys;
+    private readonly AuthRateLimiter _limiter;
 
     public WorkerAuthenticatorTests()
     {
-        keys = new InMemoryApiKeyStore(time);
-        limiter = new AuthRateLimiter(time);
+        _keys = new InMemoryApiKeyStore(_time);
+        _limiter = new AuthRateLimiter(_time);
     }
 
     private WorkerAuthenticator CreateSut(string? secret = "top-secret") =>
-        new(new ProxyOptions { Provider = "openai", WorkerSecret = secret }, keys, limiter);
+        new(new ProxyOptions { Provider = "openai", WorkerSecret = secret }, _keys, _limiter);
 
     private static WorkerAuthResult Auth(WorkerAuthenticator sut, string? header, string? query, string provider = "openai")
     {
@@ -70,7 +70,7 @@ public sealed class WorkerAuthenticatorTests
         }
 
         Assert.Equal(WorkerAuthResult.RateLimited, Auth(sut, "top-secret", null));
-        time.Advance(AuthRateLimiter.Window);
+        _time.Advance(AuthRateLimiter.Window);
         Assert.Equal(WorkerAuthResult.Accepted, Auth(sut, "top-secret", null));
     }
 
@@ -81,7 +81,7 @@ public sealed class WorkerAuthenticatorTests
     [Fact]
     public void Authenticate_ApiKeyWithoutStaticSecret_AcceptedUnderAnyProvider()
     {
-        var (_, secret) = keys.Create("worker-key");
+        var (_, secret) = _keys.Create("worker-key");
 
         Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null), secret, null, "whatever"));
     }

@@ -7,20 +7,20 @@ public sealed class WorkerHeartbeatTests : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly List<string> events = [];
-    private WorkerHeartbeat? sut;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly List<string> _events = [];
+    private WorkerHeartbeat? _sut;
 
     private WorkerHeartbeat CreateSut()
     {
         // The real outbox reports every written frame, the ping included; mimic that.
-        sut = new WorkerHeartbeat(time, Interval, Timeout, () => { events.Add($"ping@{Now}"); sut!.OnSent(); }, () => events.Add($"timeout@{Now}"));
-        return sut;
+        _sut = new WorkerHeartbeat(_time, Interval, Timeout, () => { _events.Add($"ping@{Now}"); _sut!.OnSent(); }, () => _events.Add($"timeout@{Now}"));
+        return _sut;
     }
 
-    private double Now => (time.GetUtcNow() - new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)).TotalSeconds;
+    private double Now => (_time.GetUtcNow() - new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)).TotalSeconds;
 
-    public void Dispose() => sut?.Dispose();
+    public void Dispose() => _sut?.Dispose();
 
     [Fact]
     public void Heartbeat_OutboundSilenceWhileWorkerKeepsSending_PingsAfterInterval()
@@ -28,11 +28,11 @@ public sealed class WorkerHeartbeatTests : IDisposable
         var heartbeat = CreateSut();
         for (var i = 0; i < 6; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(5));
+            _time.Advance(TimeSpan.FromSeconds(5));
             heartbeat.OnReceived(); // a streaming worker: inbound traffic only
         }
 
-        Assert.Equal(["ping@30"], events);
+        Assert.Equal(["ping@30"], _events);
     }
 
     [Fact]
@@ -41,11 +41,11 @@ public sealed class WorkerHeartbeatTests : IDisposable
         var heartbeat = CreateSut();
         for (var i = 0; i < 6; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(5));
+            _time.Advance(TimeSpan.FromSeconds(5));
             heartbeat.OnSent();
         }
 
-        Assert.Equal(["ping@30"], events);
+        Assert.Equal(["ping@30"], _events);
     }
 
     [Fact]
@@ -53,38 +53,38 @@ public sealed class WorkerHeartbeatTests : IDisposable
     {
         CreateSut();
 
-        time.Advance(Interval);
-        time.Advance(Timeout - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(["ping@30"], events);
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        time.Advance(TimeSpan.FromMinutes(5));
+        _time.Advance(Interval);
+        _time.Advance(Timeout - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["ping@30"], _events);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.Equal(["ping@30", "timeout@40"], events);
+        Assert.Equal(["ping@30", "timeout@40"], _events);
     }
 
     [Fact]
     public void Heartbeat_AnyFrameAfterPing_ClearsThePongWait()
     {
         var heartbeat = CreateSut();
-        time.Advance(Interval);
-        time.Advance(TimeSpan.FromSeconds(9));
+        _time.Advance(Interval);
+        _time.Advance(TimeSpan.FromSeconds(9));
 
         heartbeat.OnReceived();
-        time.Advance(TimeSpan.FromSeconds(20));
+        _time.Advance(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(["ping@30"], events);
+        Assert.Equal(["ping@30"], _events);
     }
 
     [Fact]
     public void Heartbeat_AfterAnsweredPing_PingsAgainAfterNextSilence()
     {
         var heartbeat = CreateSut();
-        time.Advance(Interval);
+        _time.Advance(Interval);
         heartbeat.OnReceived();
 
-        time.Advance(Interval);
+        _time.Advance(Interval);
 
-        Assert.Equal(["ping@30", "ping@60"], events);
+        Assert.Equal(["ping@30", "ping@60"], _events);
     }
 
     [Fact]
@@ -93,12 +93,12 @@ public sealed class WorkerHeartbeatTests : IDisposable
         var heartbeat = CreateSut();
         for (var i = 0; i < 100; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(29));
+            _time.Advance(TimeSpan.FromSeconds(29));
             heartbeat.OnSent();
             heartbeat.OnReceived();
         }
 
-        Assert.Empty(events);
+        Assert.Empty(_events);
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class WorkerHeartbeatTests : IDisposable
         var heartbeat = CreateSut();
 
         heartbeat.Dispose();
-        time.Advance(TimeSpan.FromMinutes(5));
+        _time.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.Empty(events);
+        Assert.Empty(_events);
     }
 }

@@ -9,12 +9,12 @@ namespace RxRelay.Proxy.Tests.WorkerSockets;
 public sealed class WorkerSocketOutboxTests : IDisposable
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly WebSocketPair sockets = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly WebSocketPair _sockets = new();
 
-    public void Dispose() => sockets.Dispose();
+    public void Dispose() => _sockets.Dispose();
 
-    private WorkerSocketOutbox CreateSut(int capacity) => new(sockets.Server, time, capacity, TimeSpan.FromSeconds(10));
+    private WorkerSocketOutbox CreateSut(int capacity) => new(_sockets.Server, _time, capacity, TimeSpan.FromSeconds(10));
 
     // ~200 KB: more than the in-memory pipe buffers, so a worker that does not read blocks the writer.
     private static WorkerRequest BigRequest(int n) =>
@@ -23,8 +23,8 @@ public sealed class WorkerSocketOutboxTests : IDisposable
     private async Task<(WebSocketMessageType Type, string Text)> ReceiveAsync()
     {
         var buffer = new byte[1024];
-        var result = await sockets.Client.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Guard);
-        return (result.MessageType, result.MessageType == WebSocketMessageType.Close ? $"{(int)sockets.Client.CloseStatus!} {sockets.Client.CloseStatusDescription}" : Encoding.UTF8.GetString(buffer, 0, result.Count));
+        var result = await _sockets.Client.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Guard);
+        return (result.MessageType, result.MessageType == WebSocketMessageType.Close ? $"{(int)_sockets.Client.CloseStatus!} {_sockets.Client.CloseStatusDescription}" : Encoding.UTF8.GetString(buffer, 0, result.Count));
     }
 
     [Fact]
@@ -64,11 +64,11 @@ public sealed class WorkerSocketOutboxTests : IDisposable
         sut.TrySend(BigRequest(2));
 
         sut.Close(1011, "worker outbound queue full");
-        time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
         Assert.False(writer.IsCompleted);
-        time.Advance(TimeSpan.FromTicks(1));
+        _time.Advance(TimeSpan.FromTicks(1));
 
         await writer.WaitAsync(Guard);
-        Assert.Equal(WebSocketState.Aborted, sockets.Server.State);
+        Assert.Equal(WebSocketState.Aborted, _sockets.Server.State);
     }
 }

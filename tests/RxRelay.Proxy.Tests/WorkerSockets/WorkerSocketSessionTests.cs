@@ -13,30 +13,30 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
 {
     private const string Register = """{"type":"register","worker_name":"gpu-box-a","models":["llama-3.1-70b"],"max_concurrent":1,"protocol_version":"2026-04-bridge-v1","current_load":0}""";
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10); // real-time bound for async hand-offs only
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly WebSocketPair sockets = new();
-    private readonly Dispatcher dispatcher;
-    private readonly ProxyOptions options = new() { Provider = "openai" };
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly WebSocketPair _sockets = new();
+    private readonly Dispatcher _dispatcher;
+    private readonly ProxyOptions _options = new() { Provider = "openai" };
 
-    public WorkerSocketSessionTests() => dispatcher = new Dispatcher(new DispatchOptions(), time);
+    public WorkerSocketSessionTests() => _dispatcher = new Dispatcher(new DispatchOptions(), _time);
 
     public ValueTask DisposeAsync()
     {
-        sockets.Dispose();
-        dispatcher.Dispose();
+        _sockets.Dispose();
+        _dispatcher.Dispose();
         return ValueTask.CompletedTask;
     }
 
     private Task StartSut() =>
-        new WorkerSocketSession(sockets.Server, "openai", dispatcher, options, time, NullLogger.Instance).RunAsync(CancellationToken.None);
+        new WorkerSocketSession(_sockets.Server, "openai", _dispatcher, _options, _time, NullLogger.Instance).RunAsync(CancellationToken.None);
 
     private Task SendAsync(string json) =>
-        sockets.Client.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+        _sockets.Client.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
     private async Task<string> ReceiveTextAsync()
     {
         var buffer = new byte[64 * 1024];
-        var result = await sockets.Client.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Guard);
+        var result = await _sockets.Client.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Guard);
         Assert.Equal(WebSocketMessageType.Text, result.MessageType);
         return Encoding.UTF8.GetString(buffer, 0, result.Count);
     }
@@ -45,18 +45,18 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
     {
         var result = await pending.WaitAsync(Guard);
         Assert.Equal(WebSocketMessageType.Close, result.MessageType);
-        return (sockets.Client.CloseStatus, sockets.Client.CloseStatusDescription);
+        return (_sockets.Client.CloseStatus, _sockets.Client.CloseStatusDescription);
     }
 
     [Fact]
     public async Task RunAsync_NoRegisterWithinTenSeconds_Closes1002()
     {
         var run = StartSut();
-        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+        var pending = _sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
 
-        time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
         Assert.False(pending.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
@@ -96,11 +96,11 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
     private async Task TimeOutRegistrationThenDropSocketAsync()
     {
         var run = StartSut();
-        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
-        time.Advance(options.RegistrationTimeout);
+        var pending = _sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+        _time.Advance(_options.RegistrationTimeout);
         await ReceiveCloseAsync(pending);
         await run.WaitAsync(Guard);
-        sockets.Dispose(); // the host disposes the socket when the session returns: the pending read fails
+        _sockets.Dispose(); // the host disposes the socket when the session returns: the pending read fails
         await Task.Yield();
     }
 
@@ -111,13 +111,13 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
     public async Task RunAsync_FirstFrameNotAValidRegister_Closes1002(string first)
     {
         var run = StartSut();
-        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+        var pending = _sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
 
         await SendAsync(first);
 
         Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
-        Assert.Empty(dispatcher.GetSnapshot().Workers);
+        Assert.Empty(_dispatcher.GetSnapshot().Workers);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
         await SendAsync(Register);
         Assert.Equal("""{"type":"register_ack","worker_id":"worker-1","models":["llama-3.1-70b"],"protocol_version":"2026-04-bridge-v1"}""", await ReceiveTextAsync());
 
-        time.Advance(options.HeartbeatInterval);
+        _time.Advance(_options.HeartbeatInterval);
 
         Assert.Equal("""{"type":"ping"}""", await ReceiveTextAsync());
     }
@@ -138,15 +138,15 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
         var run = StartSut();
         await SendAsync(Register);
         await ReceiveTextAsync();
-        time.Advance(options.HeartbeatInterval);
+        _time.Advance(_options.HeartbeatInterval);
         await ReceiveTextAsync();
-        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+        var pending = _sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
 
-        time.Advance(options.HeartbeatTimeout);
+        _time.Advance(_options.HeartbeatTimeout);
 
         Assert.Equal((WebSocketCloseStatus.NormalClosure, "worker heartbeat timed out"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
-        Assert.Empty(dispatcher.GetSnapshot().Workers);
+        Assert.Empty(_dispatcher.GetSnapshot().Workers);
     }
 
     [Fact]
@@ -155,12 +155,12 @@ public sealed class WorkerSocketSessionTests : IAsyncDisposable
         var run = StartSut();
         await SendAsync(Register);
         await ReceiveTextAsync();
-        var pending = sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
+        var pending = _sockets.Client.ReceiveAsync(new byte[256], CancellationToken.None);
 
-        await sockets.Client.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        await _sockets.Client.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
 
         Assert.Equal(((WebSocketCloseStatus)1002, "worker registration protocol error"), await ReceiveCloseAsync(pending));
         await run.WaitAsync(Guard);
-        Assert.Empty(dispatcher.GetSnapshot().Workers);
+        Assert.Empty(_dispatcher.GetSnapshot().Workers);
     }
 }

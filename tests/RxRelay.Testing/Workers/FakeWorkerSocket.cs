@@ -20,13 +20,13 @@ public sealed record ReceivedFrame(WebSocketMessageType Type, string Text, int? 
 public sealed class FakeWorkerSocket : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
-    private readonly ClientWebSocket socket;
-    private readonly Channel<ReceivedFrame> frames = Channel.CreateUnbounded<ReceivedFrame>();
-    private readonly SemaphoreSlim sendLock = new(1, 1);
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<ReceivedFrame> _frames = Channel.CreateUnbounded<ReceivedFrame>();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     private FakeWorkerSocket(ClientWebSocket socket)
     {
-        this.socket = socket;
+        this._socket = socket;
         _ = Task.Run(ReadLoopAsync);
     }
 
@@ -71,14 +71,14 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
 
     public async Task SendAsync(string json)
     {
-        await sendLock.WaitAsync().ConfigureAwait(false);
+        await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            sendLock.Release();
+            _sendLock.Release();
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
         using var cts = new CancellationTokenSource(wait ?? DefaultWait);
         while (true)
         {
-            var frame = await frames.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
+            var frame = await _frames.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
             if (!(skipPings && frame.IsPing))
             {
                 return frame;
@@ -119,7 +119,7 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
     /// <summary>A frame already received, without waiting (pings skipped).</summary>
     public bool TryReceive(out ReceivedFrame? frame)
     {
-        while (frames.Reader.TryRead(out frame))
+        while (_frames.Reader.TryRead(out frame))
         {
             if (!frame.IsPing)
             {
@@ -145,14 +145,14 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
     }
 
     /// <summary>Drops the TCP connection without a close frame (a crashed worker).</summary>
-    public void Abort() => socket.Abort();
+    public void Abort() => _socket.Abort();
 
     public async Task CloseAsync()
     {
         using var cts = new CancellationTokenSource(DefaultWait);
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token).ConfigureAwait(false);
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -162,8 +162,8 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        socket.Abort();
-        socket.Dispose();
+        _socket.Abort();
+        _socket.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -178,16 +178,16 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
                 WebSocketReceiveResult result;
                 do
                 {
-                    result = await socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+                    result = await _socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
                     message.Write(buffer, 0, result.Count);
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
                 var text = Encoding.UTF8.GetString(message.ToArray());
                 var frame = result.MessageType == WebSocketMessageType.Close
-                    ? new ReceivedFrame(WebSocketMessageType.Close, "", (int?)socket.CloseStatus, socket.CloseStatusDescription)
+                    ? new ReceivedFrame(WebSocketMessageType.Close, "", (int?)_socket.CloseStatus, _socket.CloseStatusDescription)
                     : new ReceivedFrame(result.MessageType, text);
-                frames.Writer.TryWrite(frame);
+                _frames.Writer.TryWrite(frame);
                 if (frame.Type == WebSocketMessageType.Close)
                 {
                     break;
@@ -201,9 +201,9 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
-            frames.Writer.TryWrite(new ReceivedFrame(WebSocketMessageType.Close, "", null, "connection dropped: " + ex.Message));
+            _frames.Writer.TryWrite(new ReceivedFrame(WebSocketMessageType.Close, "", null, "connection dropped: " + ex.Message));
         }
 
-        frames.Writer.TryComplete();
+        _frames.Writer.TryComplete();
     }
 }

@@ -5,7 +5,7 @@ namespace RxRelay.Worker.Tests.Configuration;
 /// <summary>Runs the loader against an in-memory environment and temporary TOML files, deleted on dispose.</summary>
 internal sealed class LoaderHarness : IDisposable
 {
-    private readonly List<string> files = [];
+    private readonly List<string> _files = [];
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
@@ -24,13 +24,13 @@ internal sealed class LoaderHarness : IDisposable
     {
         var path = Path.Combine(Path.GetTempPath(), $"rxrelay-worker-{Guid.NewGuid():N}.toml");
         File.WriteAllText(path, content);
-        files.Add(path);
+        _files.Add(path);
         return path;
     }
 
     public void Dispose()
     {
-        foreach (var file in files)
+        foreach (var file in _files)
         {
             File.Delete(file);
         }

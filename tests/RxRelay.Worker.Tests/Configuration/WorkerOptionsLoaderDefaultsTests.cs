@@ -4,14 +4,14 @@ namespace RxRelay.Worker.Tests.Configuration;
 
 public sealed class WorkerOptionsLoaderDefaultsTests : IDisposable
 {
-    private readonly LoaderHarness harness = new();
+    private readonly LoaderHarness _harness = new();
 
-    public void Dispose() => harness.Dispose();
+    public void Dispose() => _harness.Dispose();
 
     [Fact]
     public void Load_OnlySecretGiven_UsesUpstreamDefaults()
     {
-        var options = harness.LoadValid("--worker-secret", "s3cret");
+        var options = _harness.LoadValid("--worker-secret", "s3cret");
 
         Assert.Equal("http://127.0.0.1:8080", options.ProxyUrl);
         Assert.Equal("local", options.Provider);
@@ -29,19 +29,19 @@ public sealed class WorkerOptionsLoaderDefaultsTests : IDisposable
     [Fact]
     public void Load_RustLogSet_IsIgnored()
     {
-        harness.Environment["WORKER_SECRET"] = "s";
-        harness.Environment["RUST_LOG"] = "debug";
+        _harness.Environment["WORKER_SECRET"] = "s";
+        _harness.Environment["RUST_LOG"] = "debug";
 
-        Assert.Equal("info", harness.LoadValid().LogLevel);
+        Assert.Equal("info", _harness.LoadValid().LogLevel);
     }
 
     [Fact]
     public void Load_EnvVarSetToEmptyString_CountsAsUnset()
     {
-        harness.Environment["WORKER_SECRET"] = "s";
-        harness.Environment["PROXY_URL"] = "";
+        _harness.Environment["WORKER_SECRET"] = "s";
+        _harness.Environment["PROXY_URL"] = "";
 
-        Assert.Equal("http://127.0.0.1:8080", harness.LoadValid().ProxyUrl);
+        Assert.Equal("http://127.0.0.1:8080", _harness.LoadValid().ProxyUrl);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class WorkerOptionsLoaderDefaultsTests : IDisposable
     [InlineData("-h")]
     public void Load_HelpFlag_ReturnsUsageListingEveryFlagEnvAndDefault(string flag)
     {
-        var result = harness.Load("--bogus", flag);
+        var result = _harness.Load("--bogus", flag);
 
         Assert.Null(result.Options);
         Assert.Empty(result.Errors);
@@ -66,7 +66,7 @@ public sealed class WorkerOptionsLoaderDefaultsTests : IDisposable
     [Fact]
     public void Load_VersionFlag_ReturnsProgramNameAndVersion()
     {
-        var result = harness.Load("--version");
+        var result = _harness.Load("--version");
 
         Assert.Null(result.Options);
         Assert.Empty(result.Errors);

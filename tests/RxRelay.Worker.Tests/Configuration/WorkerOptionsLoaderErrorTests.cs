@@ -2,14 +2,14 @@ namespace RxRelay.Worker.Tests.Configuration;
 
 public sealed class WorkerOptionsLoaderErrorTests : IDisposable
 {
-    private readonly LoaderHarness harness = new();
+    private readonly LoaderHarness _harness = new();
 
-    public void Dispose() => harness.Dispose();
+    public void Dispose() => _harness.Dispose();
 
     [Fact]
     public void Load_NoSecretAnywhere_ReportsUpstreamMessageExactly()
     {
-        var result = harness.Load();
+        var result = _harness.Load();
 
         Assert.Null(result.Options);
         Assert.Equal(["error: worker secret is required (--worker-secret, WORKER_SECRET env, or config file)"], result.Errors);
@@ -18,13 +18,13 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     [Fact]
     public void Load_EmptySecretFlag_ReportsSecretRequired()
     {
-        Assert.Equal(["error: worker secret is required (--worker-secret, WORKER_SECRET env, or config file)"], harness.Load("--worker-secret=").Errors);
+        Assert.Equal(["error: worker secret is required (--worker-secret, WORKER_SECRET env, or config file)"], _harness.Load("--worker-secret=").Errors);
     }
 
     [Fact]
     public void Load_SecretWithControlCharacter_ReportsWithoutEchoingTheSecret()
     {
-        var result = harness.Load("--worker-secret", "abc\u0001def");
+        var result = _harness.Load("--worker-secret", "abc\u0001def");
 
         Assert.Equal(["error: invalid value for --worker-secret (WORKER_SECRET): expected printable ASCII (it is sent as the x-worker-secret header)"], result.Errors);
     }
@@ -32,9 +32,9 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     [Fact]
     public void Load_NonStringSecretInConfigFile_ReportsOneLineWithoutEchoingTheSecret()
     {
-        var path = harness.WriteToml("worker_secret = 918273645\n");
+        var path = _harness.WriteToml("worker_secret = 918273645\n");
 
-        var result = harness.Load("--config", path);
+        var result = _harness.Load("--config", path);
 
         Assert.Equal([$"error: invalid value for worker_secret in config file {path}: expected a string"], result.Errors);
     }
@@ -44,7 +44,7 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     {
         var path = Path.Combine(Path.GetTempPath(), $"rxrelay-missing-{Guid.NewGuid():N}.toml");
 
-        var error = Assert.Single(harness.Load("--worker-secret", "s", "--config", path).Errors);
+        var error = Assert.Single(_harness.Load("--worker-secret", "s", "--config", path).Errors);
 
         Assert.StartsWith($"error: failed to read config file {path}: ", error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error);
@@ -53,9 +53,9 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     [Fact]
     public void Load_InvalidToml_ReportsParseFailureWithPathOnOneLine()
     {
-        var path = harness.WriteToml("worker_secret = \"s\"\nmax_concurrency = = 3\n");
+        var path = _harness.WriteToml("worker_secret = \"s\"\nmax_concurrency = = 3\n");
 
-        var error = Assert.Single(harness.Load("--worker-secret", "s", "--config", path).Errors);
+        var error = Assert.Single(_harness.Load("--worker-secret", "s", "--config", path).Errors);
 
         Assert.StartsWith($"error: failed to parse config file {path}: ", error, StringComparison.Ordinal);
         Assert.True(error.Length > $"error: failed to parse config file {path}: ".Length);
@@ -83,23 +83,23 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     [InlineData("--extra-endpoint-paths", "/v1/x?y=1", "error: invalid value '/v1/x?y=1' for --extra-endpoint-paths (EXTRA_ENDPOINT_PATHS): expected a path starting with /v1/ made of ASCII letters, digits, '/', '_', '.', '-' without '..' or '//'")]
     public void Load_BadFlagValue_ReportsExactLine(string flag, string value, string expected)
     {
-        Assert.Equal([expected], harness.Load("--worker-secret", "s", $"{flag}={value}").Errors);
+        Assert.Equal([expected], _harness.Load("--worker-secret", "s", $"{flag}={value}").Errors);
     }
 
     [Fact]
     public void Load_BadEnvValue_ReportsFlagAndEnvName()
     {
-        harness.Environment["MAX_CONCURRENCY"] = "many";
+        _harness.Environment["MAX_CONCURRENCY"] = "many";
 
-        Assert.Equal(["error: invalid value 'many' for --max-concurrency (MAX_CONCURRENCY): expected a positive integer"], harness.Load("--worker-secret", "s").Errors);
+        Assert.Equal(["error: invalid value 'many' for --max-concurrency (MAX_CONCURRENCY): expected a positive integer"], _harness.Load("--worker-secret", "s").Errors);
     }
 
     [Fact]
     public void Load_BadTomlValues_ReportKeyAndFile()
     {
-        var path = harness.WriteToml("worker_secret = \"s\"\nmax_concurrency = \"4\"\nmodels = \"a,b\"\nidle_timeout_secs = -1\nprovider = 7\n");
+        var path = _harness.WriteToml("worker_secret = \"s\"\nmax_concurrency = \"4\"\nmodels = \"a,b\"\nidle_timeout_secs = -1\nprovider = 7\n");
 
-        var errors = harness.Load("--config", path).Errors;
+        var errors = _harness.Load("--config", path).Errors;
 
         Assert.Equal(
             [
@@ -117,7 +117,7 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     [InlineData("stray")]
     public void Load_UnknownArgument_ReportsUnexpectedArgument(string arg)
     {
-        Assert.Equal([$"error: unexpected argument '{arg}'"], harness.Load("--worker-secret", "s", arg).Errors);
+        Assert.Equal([$"error: unexpected argument '{arg}'"], _harness.Load("--worker-secret", "s", arg).Errors);
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     [InlineData(new[] { "--worker-secret", "s", "--provider", "a", "--provider=b" }, "error: the argument '--provider <NAME>' cannot be used multiple times")]
     public void Load_FlagMisused_ReportsClearLine(string[] args, string expected)
     {
-        Assert.Equal([expected], harness.Load(args).Errors);
+        Assert.Equal([expected], _harness.Load(args).Errors);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class WorkerOptionsLoaderErrorTests : IDisposable
     {
         var missing = Path.Combine(Path.GetTempPath(), $"rxrelay-missing-{Guid.NewGuid():N}.toml");
 
-        var result = harness.Load("--bogus", "--config", missing, "--max-concurrency", "x", "--log-level=loud", "--backend-url", "nope");
+        var result = _harness.Load("--bogus", "--config", missing, "--max-concurrency", "x", "--log-level=loud", "--backend-url", "nope");
 
         Assert.Null(result.Options);
         Assert.Equal(6, result.Errors.Count);

@@ -2,9 +2,9 @@ namespace RxRelay.Worker.Tests.Configuration;
 
 public sealed class WorkerOptionsLoaderListTests : IDisposable
 {
-    private readonly LoaderHarness harness = new();
+    private readonly LoaderHarness _harness = new();
 
-    public void Dispose() => harness.Dispose();
+    public void Dispose() => _harness.Dispose();
 
     [Theory]
     [InlineData(" a, ,b ,", new[] { "a", "b" })]
@@ -14,30 +14,30 @@ public sealed class WorkerOptionsLoaderListTests : IDisposable
     [InlineData("a,a", new[] { "a", "a" })]
     public void Load_ModelsFlag_IsCommaSplitTrimmedWithEmptiesDropped(string value, string[] expected)
     {
-        Assert.Equal(expected, harness.LoadValid("--worker-secret", "s", "--models", value).Models);
+        Assert.Equal(expected, _harness.LoadValid("--worker-secret", "s", "--models", value).Models);
     }
 
     [Fact]
     public void Load_ModelsEnv_IsCommaSplitTrimmedWithEmptiesDropped()
     {
-        harness.Environment["WORKER_SECRET"] = "s";
-        harness.Environment["MODELS"] = " a, ,b ,";
+        _harness.Environment["WORKER_SECRET"] = "s";
+        _harness.Environment["MODELS"] = " a, ,b ,";
 
-        Assert.Equal(["a", "b"], harness.LoadValid().Models);
+        Assert.Equal(["a", "b"], _harness.LoadValid().Models);
     }
 
     [Fact]
     public void Load_ModelsTomlArray_IsUsedAsIs()
     {
-        var path = harness.WriteToml("worker_secret = \"s\"\nmodels = [\" a \", \"b,c\", \"a\"]\n");
+        var path = _harness.WriteToml("worker_secret = \"s\"\nmodels = [\" a \", \"b,c\", \"a\"]\n");
 
-        Assert.Equal([" a ", "b,c", "a"], harness.LoadValid("--config", path).Models);
+        Assert.Equal([" a ", "b,c", "a"], _harness.LoadValid("--config", path).Models);
     }
 
     [Fact]
     public void Load_ModelsFlagWithOnlyCommas_ReportsNoModels()
     {
-        var result = harness.Load("--worker-secret", "s", "--models", " , ,");
+        var result = _harness.Load("--worker-secret", "s", "--models", " , ,");
 
         Assert.Equal(["error: no models configured (--models, MODELS env, or config file): expected at least one model name"], result.Errors);
     }
@@ -45,7 +45,7 @@ public sealed class WorkerOptionsLoaderListTests : IDisposable
     [Fact]
     public void Load_ExtraEndpointPathsRepeated_AreDeduplicatedInOrder()
     {
-        var options = harness.LoadValid("--worker-secret", "s", "--extra-endpoint-paths", "/v1/rerank, /v1/embeddings,/v1/rerank,");
+        var options = _harness.LoadValid("--worker-secret", "s", "--extra-endpoint-paths", "/v1/rerank, /v1/embeddings,/v1/rerank,");
 
         Assert.Equal(["/v1/rerank", "/v1/embeddings"], options.ExtraEndpointPaths);
     }
@@ -57,15 +57,15 @@ public sealed class WorkerOptionsLoaderListTests : IDisposable
     [InlineData("1e1", 10_000)]
     public void Load_IdleTimeoutFractional_IsExact(string value, int expectedMs)
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), harness.LoadValid("--worker-secret", "s", "--idle-timeout-secs", value).IdleTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), _harness.LoadValid("--worker-secret", "s", "--idle-timeout-secs", value).IdleTimeout);
     }
 
     [Fact]
     public void Load_ShutdownTimeoutFractionalInToml_IsExact()
     {
-        var path = harness.WriteToml("worker_secret = \"s\"\nshutdown_timeout_secs = 0.5\n");
+        var path = _harness.WriteToml("worker_secret = \"s\"\nshutdown_timeout_secs = 0.5\n");
 
-        Assert.Equal(TimeSpan.FromMilliseconds(500), harness.LoadValid("--config", path).ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), _harness.LoadValid("--config", path).ShutdownTimeout);
     }
 
     [Theory]
@@ -74,6 +74,6 @@ public sealed class WorkerOptionsLoaderListTests : IDisposable
     [InlineData("https://relay.example/base", "https://relay.example/base")]
     public void Load_ProxyUrlAccepted_IsKeptAsGiven(string value, string expected)
     {
-        Assert.Equal(expected, harness.LoadValid("--worker-secret", "s", "--proxy-url", value).ProxyUrl);
+        Assert.Equal(expected, _harness.LoadValid("--worker-secret", "s", "--proxy-url", value).ProxyUrl);
     }
 }

@@ -5,9 +5,9 @@ namespace RxRelay.Worker.Tests.Configuration;
 
 public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
 {
-    private readonly LoaderHarness harness = new();
+    private readonly LoaderHarness _harness = new();
 
-    public void Dispose() => harness.Dispose();
+    public void Dispose() => _harness.Dispose();
 
     // flag, env var, TOML key, flag/env text, TOML literal, expected value as rendered by Render.
     public static TheoryData<string, string, string, string, string, string> Settings => new()
@@ -30,7 +30,7 @@ public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
     public void Load_SettingGivenAsSeparateFlagValue_IsUsed(string flag, string env, string key, string text, string toml, string expected)
     {
         _ = (env, key, toml);
-        var options = harness.LoadValid(WithSecret(flag, [flag, text]));
+        var options = _harness.LoadValid(WithSecret(flag, [flag, text]));
 
         Assert.Equal(expected, Render(options, flag));
     }
@@ -40,7 +40,7 @@ public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
     public void Load_SettingGivenAsFlagEqualsValue_IsUsed(string flag, string env, string key, string text, string toml, string expected)
     {
         _ = (env, key, toml);
-        var options = harness.LoadValid(WithSecret(flag, [$"{flag}={text}"]));
+        var options = _harness.LoadValid(WithSecret(flag, [$"{flag}={text}"]));
 
         Assert.Equal(expected, Render(options, flag));
     }
@@ -50,9 +50,9 @@ public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
     public void Load_SettingGivenByEnvironment_IsUsed(string flag, string env, string key, string text, string toml, string expected)
     {
         _ = (key, toml);
-        harness.Environment[env] = text;
+        _harness.Environment[env] = text;
 
-        var options = harness.LoadValid(WithSecret(flag, []));
+        var options = _harness.LoadValid(WithSecret(flag, []));
 
         Assert.Equal(expected, Render(options, flag));
     }
@@ -62,9 +62,9 @@ public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
     public void Load_SettingGivenInTomlFile_IsUsed(string flag, string env, string key, string text, string toml, string expected)
     {
         _ = (env, text);
-        var path = harness.WriteToml($"{key} = {toml}\n");
+        var path = _harness.WriteToml($"{key} = {toml}\n");
 
-        var options = harness.LoadValid(WithSecret(flag, ["--config", path]));
+        var options = _harness.LoadValid(WithSecret(flag, ["--config", path]));
 
         Assert.Equal(expected, Render(options, flag));
     }
@@ -72,7 +72,7 @@ public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
     [Fact]
     public void Load_FullTomlFileWithUnknownKeysAndTables_ReadsKnownKeysAndIgnoresTheRest()
     {
-        var path = harness.WriteToml("""
+        var path = _harness.WriteToml("""
             proxy_url = "wss://relay.example"
             worker_secret = "from-file"
             max_concurrency = 8
@@ -82,7 +82,7 @@ public sealed class WorkerOptionsLoaderSourcesTests : IDisposable
             anything = 1
             """);
 
-        var options = harness.LoadValid("--config", path);
+        var options = _harness.LoadValid("--config", path);
 
         Assert.Equal("wss://relay.example", options.ProxyUrl);
         Assert.Equal("from-file", options.WorkerSecret);
