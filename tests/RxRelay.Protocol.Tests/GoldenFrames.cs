@@ -3,8 +3,9 @@ using RxRelay.Protocol.Messages;
 namespace RxRelay.Protocol.Tests;
 
 /// <summary>
-/// One exact wire frame per message type and variant, as upstream's serde_json writes it (reference 1.2,
-/// 1.3): <c>type</c> first, declaration order, optional members omitted, header keys sorted.
+/// One exact wire frame per message type and variant, as upstream's serde_json writes it
+/// (docs/protocol.md#frames-proxy-to-worker, docs/protocol.md#frames-worker-to-proxy): <c>type</c> first,
+/// declaration order, optional members omitted, header keys sorted.
 /// </summary>
 internal static class GoldenFrames
 {

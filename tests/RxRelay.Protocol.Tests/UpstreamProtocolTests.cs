@@ -2,7 +2,10 @@ using RxRelay.Protocol.Messages;
 
 namespace RxRelay.Protocol.Tests;
 
-/// <summary>The five modelrelay-protocol unit tests of reference 10.1, restated against this codec.</summary>
+/// <summary>
+/// The five modelrelay-protocol unit tests (docs/differences-from-upstream.md#upstream-tests-unit), restated
+/// against this codec.
+/// </summary>
 public sealed class UpstreamProtocolTests
 {
     [Fact]

@@ -5,7 +5,9 @@ namespace RxRelay.Bench.Load;
 /// <summary>One request shape sent in a closed loop: a small chat completion, streamed or not.</summary>
 internal sealed record Workload(string Name, bool Streaming, int StreamTokens)
 {
-    /// <summary>The same small prompt upstream's load scripts use (reference 12).</summary>
+    /// <summary>
+    /// The same small prompt upstream's load scripts use (docs/benchmarks.md#what-is-measured).
+    /// </summary>
     private const string Prompt = "Say hello in exactly three words.";
 
     /// <summary>Non-streaming chat completion, small body.</summary>

@@ -6,8 +6,8 @@ namespace RxRelay.Bench.Targets;
 
 /// <summary>
 /// RxRelay as deployed: the published <c>rxrelay-proxy</c> and <c>rxrelay-worker</c> as child processes
-/// with upstream's flags (reference 8.1 / 8.2). Ready when the proxy's <c>GET /health</c> reports
-/// <c>workers_connected</c> ≥ the number expected.
+/// with upstream's flags (README.md#proxy-options, README.md#worker-options). Ready when the proxy's
+/// <c>GET /health</c> reports <c>workers_connected</c> ≥ the number expected.
 /// </summary>
 internal sealed class RelayProcesses : IAsyncDisposable
 {

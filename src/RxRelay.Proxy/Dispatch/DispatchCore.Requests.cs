@@ -5,7 +5,7 @@ namespace RxRelay.Proxy.Dispatch;
 internal sealed partial class DispatchCore
 {
     /// <summary>
-    /// Submits a client request (reference 5.2): dispatched at once if a compatible worker has room,
+    /// Submits a client request (docs/protocol.md#queue): dispatched at once if a compatible worker has room,
     /// else queued, else — when the provider queue is full — rejected with
     /// <see cref="DispatchFailureKind.QueueFull"/> or <see cref="DispatchFailureKind.NoWorkersAvailable"/>.
     /// The id counter advances even for rejections.
@@ -75,7 +75,7 @@ internal sealed partial class DispatchCore
     /// <summary>
     /// <c>response_complete</c>. In flight on this worker → delivered, slot freed, queue pulled. Unknown,
     /// finished or cancelled id → dropped silently. In flight on a <i>different</i> worker → violation and
-    /// not delivered (upstream delivers it, reference 11 item 8).
+    /// not delivered (upstream delivers it, docs/differences-from-upstream.md#proxy-foreign-complete).
     /// </summary>
     public FrameVerdict OnComplete(string workerId, ResponseComplete response)
     {

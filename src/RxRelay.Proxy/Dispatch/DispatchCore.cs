@@ -3,8 +3,8 @@ using RxRelay.Protocol.Messages;
 namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
-/// The proxy's dispatch state machine: workers, queues and in-flight requests (reference section 5,
-/// with the RxRelay fixes of DESIGN.md). Synchronous and <b>not thread-safe</b>: exactly one caller at a
+/// The proxy's dispatch state machine: workers, queues and in-flight requests (docs/protocol.md#dispatch,
+/// with the RxRelay fixes of docs/differences-from-upstream.md#proxy). Synchronous and <b>not thread-safe</b>: exactly one caller at a
 /// time, which in production is the <see cref="Dispatcher"/>, calling it under its lock; tests drive it
 /// directly.
 /// <para>
@@ -81,7 +81,7 @@ internal sealed partial class DispatchCore : IDisposable
     }
 
     /// <summary>
-    /// Registers an authenticated worker (reference 2.4): sanitizes models, clamps
+    /// Registers an authenticated worker (docs/protocol.md#registration): sanitizes models, clamps
     /// <paramref name="maxConcurrent"/> 0 → 1, sends <c>register_ack</c> through
     /// <paramref name="sink"/> as the worker's first frame, then at once hands it queued work it can
     /// serve (upstream waits for a pong). During a drain the new worker is drained straight away.
@@ -159,7 +159,7 @@ internal sealed partial class DispatchCore : IDisposable
     }
 
     /// <summary>
-    /// SIGTERM drain (reference 6.2, which upstream never wires): every worker is marked draining and
+    /// SIGTERM drain (docs/protocol.md#proxy-drain, which upstream never wires): every worker is marked draining and
     /// sent <c>graceful_shutdown {reason:"proxy server shutting down", drain_timeout_secs: max(1, whole
     /// seconds)}</c>; draining workers get no new work; one with nothing in flight is closed 1000
     /// <c>graceful shutdown complete</c>; at the deadline the rest fail their requests with
@@ -187,7 +187,7 @@ internal sealed partial class DispatchCore : IDisposable
     }
 
     /// <summary>
-    /// <c>/v1/models</c> aggregation (reference 4.10): models of <paramref name="provider"/>'s workers in
+    /// <c>/v1/models</c> aggregation (docs/protocol.md#http-models): models of <paramref name="provider"/>'s workers in
     /// registration order, first-seen, without <c>*</c>; if that is empty, the same over all workers.
     /// Draining workers count.
     /// </summary>
@@ -214,14 +214,14 @@ internal sealed partial class DispatchCore : IDisposable
     }
 
     /// <summary>
-    /// A removed worker's in-flight requests, in assignment order (reference 5.6, with fixes):
+    /// A removed worker's in-flight requests, in assignment order (docs/protocol.md#requeue, with fixes):
     /// <list type="number">
     /// <item>requeue cap reached → fail <see cref="DispatchFailureKind.RequeueExhausted"/>;</item>
     /// <item>streaming and bytes already reached the client → fail
     /// <see cref="DispatchFailureKind.WorkerDisconnectedMidStream"/>; never replayed, so the client never
-    /// sees duplicated output (upstream replays, reference 11 item 5);</item>
+    /// sees duplicated output (upstream replays, docs/differences-from-upstream.md#proxy-no-stream-replay);</item>
     /// <item>otherwise count + 1, queue time kept, offered at once to any worker with room, else queued
-    /// under the request's <i>own</i> provider (upstream uses the worker's, reference 11 item 6),
+    /// under the request's <i>own</i> provider (upstream uses the worker's, docs/differences-from-upstream.md#proxy-requeue-own-provider),
     /// ignoring <c>max_queue_len</c>.</item>
     /// </list>
     /// Cancelled requests are no longer in flight here (cancel frees the slot at once), so upstream's

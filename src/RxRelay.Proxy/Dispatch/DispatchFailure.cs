@@ -30,7 +30,7 @@ internal enum DispatchFailureKind
 
 /// <summary>
 /// A terminal failure of one request, with the exact texts the HTTP layer writes. Before a streaming
-/// response has started, answer 503 with <see cref="Message"/> + <c>"\n"</c> (reference 4.5); after it
+/// response has started, answer 503 with <see cref="Message"/> + <c>"\n"</c> (docs/protocol.md#http-failures); after it
 /// started, write <see cref="SseErrorEvent"/> and end the body.
 /// </summary>
 internal sealed record DispatchFailure(DispatchFailureKind Kind)
@@ -60,7 +60,7 @@ internal sealed record DispatchFailure(DispatchFailureKind Kind)
     /// <summary>
     /// The complete SSE error event for a stream that already started, e.g.
     /// <c>event: error\ndata: {"error":{"type":"worker_disconnected","message":"worker disconnected mid-stream"}}\n\n</c>.
-    /// Upstream just ends the body; RxRelay tells the client why (reference 11, item 15).
+    /// Upstream just ends the body; RxRelay tells the client why (docs/differences-from-upstream.md#proxy-sse-error).
     /// </summary>
     public string SseErrorEvent =>
         "event: error\ndata: {\"error\":{\"type\":\"" + SseErrorType + "\",\"message\":\"" + Message + "\"}}\n\n";

@@ -1,6 +1,6 @@
 namespace RxRelay.Proxy.Dispatch;
 
-/// <summary>One worker as <c>/health</c> and <c>/admin/workers</c> show it (reference 4.11, 4.12).</summary>
+/// <summary>One worker as <c>/health</c> and <c>/admin/workers</c> show it (docs/protocol.md#http-health, docs/protocol.md#http-admin).</summary>
 /// <param name="WorkerId">The id, <c>worker-N</c>.</param>
 /// <param name="Provider">The provider it registered under.</param>
 /// <param name="WorkerName">The name as sent (not trimmed).</param>

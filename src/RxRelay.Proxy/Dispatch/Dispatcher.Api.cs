@@ -61,7 +61,7 @@ internal sealed partial class Dispatcher
     public DispatchSnapshot GetSnapshot(CancellationToken cancellationToken = default) =>
         Invoke(core => core.Snapshot(), cancellationToken);
 
-    /// <summary>The <c>/v1/models</c> list for the proxy's provider (reference 4.10).</summary>
+    /// <summary>The <c>/v1/models</c> list for the proxy's provider (docs/protocol.md#http-models).</summary>
     public IReadOnlyList<string> GetModelCatalog(string provider, CancellationToken cancellationToken = default) =>
         Invoke(core => core.ModelCatalog(provider), cancellationToken);
 }

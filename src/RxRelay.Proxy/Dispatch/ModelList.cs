@@ -1,6 +1,6 @@
 namespace RxRelay.Proxy.Dispatch;
 
-/// <summary>Model-list rules shared by <c>register</c> and <c>models_update</c> (reference 2.4, 7).</summary>
+/// <summary>Model-list rules shared by <c>register</c> and <c>models_update</c> (docs/protocol.md#registration, docs/protocol.md#models).</summary>
 internal static class ModelList
 {
     /// <summary>The wildcard entry: the worker serves any requested model.</summary>

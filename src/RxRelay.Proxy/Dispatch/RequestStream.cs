@@ -7,7 +7,7 @@ namespace RxRelay.Proxy.Dispatch;
 /// The bounded buffer between the dispatch core (single writer, under the <see cref="Dispatcher"/>'s
 /// lock) and one HTTP handler (single reader).
 /// Bounded both in chunks and in characters, so a slow client can never grow memory without limit
-/// (upstream buffers without bound, reference 11 item 13). The channel has one slot more than the
+/// (upstream buffers without bound, docs/differences-from-upstream.md#proxy-bounded-buffers). The channel has one slot more than the
 /// chunk limit, so the terminal event always fits and is never lost.
 /// </summary>
 internal sealed class RequestStream

@@ -6,7 +6,7 @@ namespace RxRelay.Proxy.Dispatch;
 /// <param name="EndpointPath">e.g. <c>/v1/chat/completions</c>; sent to the worker unchanged.</param>
 /// <param name="IsStreaming">The body's <c>stream</c> flag.</param>
 /// <param name="Body">The raw body text, byte-identical.</param>
-/// <param name="Headers">Forwarded headers (reference 4.3), lowercase names.</param>
+/// <param name="Headers">Forwarded headers (docs/protocol.md#http-forwarded-headers), lowercase names.</param>
 internal sealed record SubmitRequest(
     string Provider,
     string Model,

@@ -1,6 +1,6 @@
 namespace RxRelay.Proxy.Dispatch;
 
-/// <summary>Close codes and exact reason texts the proxy sends to workers (reference 1.6).</summary>
+/// <summary>Close codes and exact reason texts the proxy sends to workers (docs/protocol.md#close-codes).</summary>
 internal static class WorkerCloseReasons
 {
     /// <summary>1000, normal closure.</summary>

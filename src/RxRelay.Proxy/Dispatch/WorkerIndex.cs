@@ -4,7 +4,7 @@ namespace RxRelay.Proxy.Dispatch;
 /// Model → workers index of one scope (one provider, or all providers for the fallback pass).
 /// A dispatch decision for model <c>m</c> visits only <c>byModel[m] ∪ wildcard</c>: O(1) to find the
 /// sets, O(c) to scan them where c counts only workers that can serve <c>m</c>. Workers serving other
-/// models are never touched (upstream scans every worker, reference 11 item 12). A worker that
+/// models are never touched (upstream scans every worker, docs/differences-from-upstream.md#proxy-model-index). A worker that
 /// advertises <c>*</c> lives only in the wildcard set, so nobody is visited twice.
 /// </summary>
 internal sealed class WorkerIndex

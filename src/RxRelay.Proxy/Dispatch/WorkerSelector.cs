@@ -41,7 +41,7 @@ internal sealed class WorkerSelector
 
     /// <summary>
     /// The best worker with room for <paramref name="request"/>: first among its own provider's
-    /// workers, then among all providers (reference 5.2–5.3). Null when nobody has room.
+    /// workers, then among all providers (docs/protocol.md#selection). Null when nobody has room.
     /// </summary>
     public WorkerState? Select(PendingRequest request)
     {

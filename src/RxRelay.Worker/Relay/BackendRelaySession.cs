@@ -124,7 +124,8 @@ internal sealed partial class BackendRelaySession : IRelaySession
 
         if (ActiveCount >= _maxConcurrency)
         {
-            // The proxy should never send this many; a misbehaving one must not overload the backend (11.24).
+            // The proxy should never send this many; a misbehaving one must not overload the backend
+            // (docs/differences-from-upstream.md#worker-max-concurrency).
             _logger.Overloaded(request.RequestId, ActiveCount, _maxConcurrency);
             return RelayErrors.Overloaded(request.RequestId, _maxConcurrency);
         }

@@ -5,9 +5,10 @@ namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
 /// Faults on the backend side of worker 1: the backend refuses connections (nothing listens), resets
-/// mid-stream, or hangs. Rules: a backend error is that request's completion — 502 JSON from the worker
-/// — and never ends the session (DESIGN, fix 2); a hang is bounded by the proxy's request timeout (408)
-/// until the first byte, and the cancel that follows reaches the backend and frees the slot.
+/// mid-stream, or hangs. Rules: a backend error is that request's completion — 502 JSON from the worker — and
+/// never ends the session (docs/differences-from-upstream.md#worker-backend-failure); a hang is bounded by
+/// the proxy's request timeout (408) until the first byte, and the cancel that follows reaches the backend
+/// and frees the slot.
 /// </summary>
 public sealed class BackendFaults(ITestOutputHelper output)
 {

@@ -4,9 +4,10 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
-/// Fault: the client walks away. Rules: a queued request just leaves the queue (no worker ever sees
-/// it); an in-flight one is cancelled, the backend sees its connection closed, and the slot is free for
-/// the very next request (DESIGN, fix 1: the worker completes cancelled requests).
+/// Fault: the client walks away. Rules: a queued request just leaves the queue (no worker ever sees it); an
+/// in-flight one is cancelled, the backend sees its connection closed, and the slot is free for the very next
+/// request (docs/differences-from-upstream.md#worker-cancel-completes: the worker completes cancelled
+/// requests).
 /// </summary>
 public sealed class ClientDisconnectFaults(ITestOutputHelper output)
 {

@@ -4,9 +4,10 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
-/// Fault: the worker process is killed (SIGKILL: the proxy sees the TCP connection drop). Rules: work
-/// that has not sent a byte to its client is requeued and served once elsewhere; a stream that has
-/// started ends with the <c>worker_disconnected</c> SSE error and is never replayed (DESIGN, fix 5).
+/// Fault: the worker process is killed (SIGKILL: the proxy sees the TCP connection drop). Rules: work that
+/// has not sent a byte to its client is requeued and served once elsewhere; a stream that has started ends
+/// with the <c>worker_disconnected</c> SSE error and is never replayed
+/// (docs/differences-from-upstream.md#proxy-no-stream-replay).
 /// </summary>
 public sealed class WorkerKilledFaults(ITestOutputHelper output)
 {

@@ -1,6 +1,9 @@
 namespace RxRelay.EndToEndTests.Infrastructure;
 
-/// <summary>Request bodies of the three inference APIs; the model names of reference 10.2/10.3.</summary>
+/// <summary>
+/// Request bodies of the three inference APIs; the model names of upstream's integration tests
+/// (docs/differences-from-upstream.md#upstream-tests).
+/// </summary>
 internal static class Bodies
 {
     public const string ChatPath = "/v1/chat/completions";

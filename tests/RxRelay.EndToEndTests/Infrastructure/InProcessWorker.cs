@@ -14,7 +14,9 @@ namespace RxRelay.EndToEndTests.Infrastructure;
 /// </summary>
 internal sealed class InProcessWorker : IAsyncDisposable
 {
-    /// <summary>The worker's own log line for a completed registration (reference section 9).</summary>
+    /// <summary>
+    /// The worker's own log line for a completed registration (src/RxRelay.Worker/README.md#logs).
+    /// </summary>
     public const string RegisteredLine = "connected to proxy, registered worker";
 
     private readonly IHost _host;

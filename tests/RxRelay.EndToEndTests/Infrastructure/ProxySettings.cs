@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace RxRelay.EndToEndTests.Infrastructure;
 
-/// <summary>The proxy's command line (reference 8.1 plus the heartbeat and shutdown extras), test defaults.</summary>
+/// <summary>
+/// The proxy's command line (README.md#proxy-options: upstream's flags plus the heartbeat and shutdown
+/// extras), test defaults.
+/// </summary>
 internal sealed record ProxySettings
 {
     public const string Secret = "top-secret";

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace RxRelay.EndToEndTests.Infrastructure;
 
-/// <summary>The worker's command line (reference 8.2 plus the idle and shutdown extras), test defaults.</summary>
+/// <summary>
+/// The worker's command line (README.md#worker-options: upstream's flags plus the idle and shutdown extras),
+/// test defaults.
+/// </summary>
 internal sealed record WorkerSettings
 {
     public required Uri ProxyUrl { get; init; }

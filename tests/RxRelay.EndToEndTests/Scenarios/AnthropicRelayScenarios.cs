@@ -3,7 +3,10 @@ using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 
-/// <summary>Anthropic messages through proxy + worker + a mock backend: reference 10.2 4–5 and 10.3 1, 2, 5.</summary>
+/// <summary>
+/// Anthropic messages through proxy + worker + a mock backend: upstream's http_worker_daemon.rs 4–5 and
+/// live_backend.rs 1, 2, 5 (docs/differences-from-upstream.md#upstream-tests).
+/// </summary>
 public sealed class AnthropicRelayScenarios(ITestOutputHelper output)
 {
     private static readonly string[] Models = [Bodies.AnthropicModel];
@@ -85,7 +88,8 @@ public sealed class AnthropicRelayScenarios(ITestOutputHelper output)
     [Fact]
     public async Task Messages_StreamingRequestAnswered429_KeepsTheRealStatus()
     {
-        // RxRelay fix 15: upstream turns an error answer to stream:true into a 200 stream.
+        // RxRelay's docs/differences-from-upstream.md#worker-streaming-status: upstream turns an error answer
+        // to stream:true into a 200 stream.
         await using var cluster = await RelayCluster.StartAsync(output);
         var backend = cluster.Own(await MockBackend.StartAsync());
         const string error = """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""";

@@ -4,8 +4,10 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>
-/// A client that walks away mid-stream cancels the backend call and frees the slot: reference 10.2 9,
-/// 10.3 9–10, and RxRelay fix 1 (upstream leaks the slot, so a max-concurrency-1 worker is dead after).
+/// A client that walks away mid-stream cancels the backend call and frees the slot: upstream's
+/// http_worker_daemon.rs 9, live_backend.rs 9–10 (docs/differences-from-upstream.md#upstream-tests), and
+/// RxRelay's docs/differences-from-upstream.md#worker-cancel-completes (upstream leaks the slot, so a
+/// max-concurrency-1 worker is dead after).
 /// </summary>
 public sealed class CancelScenarios(ITestOutputHelper output)
 {

@@ -5,7 +5,10 @@ using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 
-/// <summary>Load balancing, pong load reporting and queue limits: reference 10.2 7–8 and 10.3 7–8.</summary>
+/// <summary>
+/// Load balancing, pong load reporting and queue limits: upstream's http_worker_daemon.rs 7–8 and
+/// live_backend.rs 7–8 (docs/differences-from-upstream.md#upstream-tests).
+/// </summary>
 public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
 {
     private const string AdminToken = "admin-secret";

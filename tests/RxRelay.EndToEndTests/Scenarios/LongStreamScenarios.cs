@@ -5,8 +5,9 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>
-/// A stream lasting several idle-timeout periods survives end to end (DESIGN, fix 3: upstream's worker
-/// cuts every stream longer than its idle timeout and the proxy replays it).
+/// A stream lasting several idle-timeout periods survives end to end
+/// (docs/differences-from-upstream.md#worker-idle-while-busy: upstream's worker cuts every stream longer than
+/// its idle timeout and the proxy replays it).
 /// </summary>
 public sealed class LongStreamScenarios(ITestOutputHelper output)
 {

@@ -4,8 +4,9 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>
-/// OpenAI chat completions and responses through proxy + worker + a mock backend: reference 10.2
-/// (http_worker_daemon.rs) 1–3, 11, 12 and 10.3 3, 4, 6.
+/// OpenAI chat completions and responses through proxy + worker + a mock backend: upstream's
+/// http_worker_daemon.rs 1–3, 11, 12 and live_backend.rs 3, 4, 6
+/// (docs/differences-from-upstream.md#upstream-tests).
 /// </summary>
 public sealed class OpenAiRelayScenarios(ITestOutputHelper output)
 {

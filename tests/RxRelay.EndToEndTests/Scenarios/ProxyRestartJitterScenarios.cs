@@ -6,10 +6,10 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>
-/// Fifty workers lose their proxy at the same instant and must come back without a thundering herd:
-/// each waits 1 s + a random 0–499 ms (fix 24: upstream derives the jitter from the clock, so workers
-/// restarted together reconnect together). The spread of the chosen delays and of re-registration times
-/// is printed.
+/// Fifty workers lose their proxy at the same instant and must come back without a thundering herd: each
+/// waits 1 s + a random 0–499 ms (docs/differences-from-upstream.md#worker-random-jitter: upstream derives
+/// the jitter from the clock, so workers restarted together reconnect together). The spread of the chosen
+/// delays and of re-registration times is printed.
 /// </summary>
 public sealed class ProxyRestartJitterScenarios(ITestOutputHelper output)
 {
@@ -37,7 +37,7 @@ public sealed class ProxyRestartJitterScenarios(ITestOutputHelper output)
             await cluster.StartProxyAsync();
             await cluster.WaitForWorkersAsync(Workers, Bounds.Startup);
 
-            // The delay each worker chose for its first reconnect (its own log line, reference section 9),
+            // The delay each worker chose for its first reconnect (its own log line, src/RxRelay.Worker/README.md#logs),
             // and when it really registered again. Registration times alone would also measure how fast the
             // new proxy starts (slow on a loaded box, which bunches everyone up at its first accept).
             var planned = workers.Select(w => FirstReconnectDelayMs(w)).Order().ToArray();

@@ -5,7 +5,10 @@ using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 
-/// <summary>The worker outlives its proxy: reference 10.2 10 and 10.3 17.</summary>
+/// <summary>
+/// The worker outlives its proxy: upstream's http_worker_daemon.rs 10 and live_backend.rs 17
+/// (docs/differences-from-upstream.md#upstream-tests).
+/// </summary>
 public sealed class ReconnectScenarios(ITestOutputHelper output)
 {
     [Fact]

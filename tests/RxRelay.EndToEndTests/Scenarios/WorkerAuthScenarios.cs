@@ -8,7 +8,10 @@ using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 
-/// <summary>Worker authentication: rate-limit recovery (10.3 16) and API-key workers (10.2 13).</summary>
+/// <summary>
+/// Worker authentication: rate-limit recovery (upstream's live_backend.rs 16) and API-key workers
+/// (http_worker_daemon.rs 13; docs/differences-from-upstream.md#upstream-tests).
+/// </summary>
 public sealed class WorkerAuthScenarios(ITestOutputHelper output)
 {
     [Fact]

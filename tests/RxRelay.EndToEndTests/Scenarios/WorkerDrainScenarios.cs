@@ -5,8 +5,9 @@ using Xunit.Abstractions;
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>
-/// Worker SIGTERM drains (DESIGN, fix 19; upstream exits at once): reference 10.3 12–15 played with the
-/// trigger RxRelay has — stopping the worker — instead of upstream's test-only drain hook.
+/// Worker SIGTERM drains (docs/differences-from-upstream.md#worker-sigterm-drain; upstream exits at once):
+/// upstream's live_backend.rs 12–15 played with the trigger RxRelay has — stopping the worker — instead of
+/// upstream's test-only drain hook.
 /// </summary>
 public sealed class WorkerDrainScenarios(ITestOutputHelper output)
 {

@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Reference 10.2 <c>http_api_keys.rs</c> 1–12 plus the admin check order and status shapes.</summary>
+/// <summary>
+/// Upstream's <c>http_api_keys.rs</c> 1–12 (docs/differences-from-upstream.md#upstream-tests-server) plus the
+/// admin check order and status shapes.
+/// </summary>
 public sealed class ApiKeyAndAdminTests
 {
     private const string AdminToken = "admin-secret";

@@ -1,6 +1,8 @@
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Issue 12 item 6 through real Kestrel: a backend's own CORS header never doubles the proxy's.</summary>
+/// <summary>
+/// CORS replacement through real Kestrel: a backend's own CORS header never doubles the proxy's.
+/// </summary>
 public sealed class CorsReplacementTests
 {
     [Fact]

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Reference 10.2 <c>http_health.rs</c> and <c>http_models.rs</c>.</summary>
+/// <summary>
+/// Upstream's <c>http_health.rs</c> and <c>http_models.rs</c>
+/// (docs/differences-from-upstream.md#upstream-tests-server).
+/// </summary>
 public sealed partial class HealthAndModelsTests
 {
     [GeneratedRegex("\"uptime_secs\":[0-9.eE+-]+")]

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Body limits, parsing, CORS, routing and response framing (reference 4.1, 4.2, 4.6, 4.13).</summary>
+/// <summary>Body limits, parsing, CORS, routing and response framing (docs/protocol.md#http-api).</summary>
 public sealed class HttpSurfaceTests
 {
     private const string Vary = "origin, access-control-request-method, access-control-request-headers";

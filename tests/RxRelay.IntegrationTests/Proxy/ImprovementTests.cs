@@ -1,6 +1,8 @@
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Where RxRelay deliberately does better than upstream (reference 11; DESIGN fixes table).</summary>
+/// <summary>
+/// Where RxRelay deliberately does better than upstream (docs/differences-from-upstream.md).
+/// </summary>
 public sealed class ImprovementTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);

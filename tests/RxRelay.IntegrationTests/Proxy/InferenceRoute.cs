@@ -1,6 +1,9 @@
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>One of the three relayed routes with the reference suite's specifics (10.2 chat / messages / responses).</summary>
+/// <summary>
+/// One of the three relayed routes with upstream's test specifics (http_chat_completions.rs /
+/// http_messages.rs / http_responses.rs, docs/differences-from-upstream.md#upstream-tests-server).
+/// </summary>
 internal sealed record InferenceRoute(
     string Name,
     string Path,

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace RxRelay.IntegrationTests.Proxy;
 
 /// <summary>
-/// The scenarios shared by reference 10.2 <c>http_chat_completions.rs</c>, <c>http_messages.rs</c> and
-/// <c>http_responses.rs</c>, run on each route. "[hook]" steps become real HTTP, sockets or a dispatcher call.
+/// The scenarios shared by upstream's <c>http_chat_completions.rs</c>, <c>http_messages.rs</c> and
+/// <c>http_responses.rs</c> (docs/differences-from-upstream.md#upstream-tests-server), run on each route.
+/// "[hook]" steps become real HTTP, sockets or a dispatcher call.
 /// </summary>
 public sealed partial class InferenceRouteTests
 {

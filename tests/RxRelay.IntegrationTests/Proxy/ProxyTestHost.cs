@@ -9,9 +9,10 @@ using RxRelay.Proxy.Hosting;
 namespace RxRelay.IntegrationTests.Proxy;
 
 /// <summary>
-/// The proxy on a real Kestrel socket, 127.0.0.1 port 0, real time. Defaults follow the reference tests
-/// (provider <c>openai</c>, secret <c>top-secret</c>) except the heartbeat, which stays long unless a test
-/// is about the heartbeat, so scripted workers that never answer pings are not removed under CPU load.
+/// The proxy on a real Kestrel socket, 127.0.0.1 port 0, real time. Defaults follow upstream's tests
+/// (docs/differences-from-upstream.md#upstream-tests; provider <c>openai</c>, secret <c>top-secret</c>)
+/// except the heartbeat, which stays long unless a test is about the heartbeat, so scripted workers that
+/// never answer pings are not removed under CPU load.
 /// </summary>
 internal sealed class ProxyTestHost : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ internal sealed class ProxyTestHost : IAsyncDisposable
     public Uri WorkerUri(string provider = Provider, string? query = null) =>
         new($"ws://127.0.0.1:{Port}/v1/worker/connect?provider={provider}{query}");
 
-    /// <summary>The dispatcher, for the reference's "[hook]" steps (drain) and state checks.</summary>
+    /// <summary>The dispatcher, for upstream's "[hook]" steps (drain) and state checks.</summary>
     public Dispatcher Dispatcher => App.Services.GetRequiredService<Dispatcher>();
 
     public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null)

@@ -4,8 +4,9 @@ using System.Text;
 namespace RxRelay.IntegrationTests.Proxy;
 
 /// <summary>
-/// A raw HTTP/1.1 client over TCP, as the reference tests use: exact bytes in and out, incremental
-/// reads for live streams, half-close and abrupt drop for disconnect scenarios.
+/// A raw HTTP/1.1 client over TCP, as upstream's tests use
+/// (docs/differences-from-upstream.md#upstream-tests): exact bytes in and out, incremental reads for live
+/// streams, half-close and abrupt drop for disconnect scenarios.
 /// </summary>
 internal sealed class RawHttp : IDisposable
 {
@@ -35,7 +36,7 @@ internal sealed class RawHttp : IDisposable
         return new RawHttp(client);
     }
 
-    /// <summary>Opens a connection and sends a POST with the reference tests' standard headers.</summary>
+    /// <summary>Opens a connection and sends a POST with upstream's tests' standard headers.</summary>
     public static async Task<RawHttp> PostAsync(int port, string path, string body, params (string Name, string Value)[] headers)
     {
         var http = await OpenAsync(port);

@@ -1,6 +1,9 @@
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>SIGTERM (host StopAsync) drains: upstream never does (reference 11 item 19).</summary>
+/// <summary>
+/// SIGTERM (host StopAsync) drains: upstream never does
+/// (docs/differences-from-upstream.md#proxy-sigterm-drain).
+/// </summary>
 public sealed class ShutdownTests
 {
     [Fact]

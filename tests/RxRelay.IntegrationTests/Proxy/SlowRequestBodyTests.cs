@@ -10,7 +10,7 @@ using RxRelay.Proxy.Hosting;
 namespace RxRelay.IntegrationTests.Proxy;
 
 /// <summary>
-/// Issue 12 item 9: a body that arrives under Kestrel's minimum data rate gets 408 with a JSON error,
+/// Slow request bodies: a body that arrives under Kestrel's minimum data rate gets 408 with a JSON error,
 /// never an empty 200. The rate and grace period are made small so the test takes about 2 s.
 /// </summary>
 public sealed class SlowRequestBodyTests

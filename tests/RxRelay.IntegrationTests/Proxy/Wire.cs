@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Expected wire frames, built the way the reference pins them (serde escaping of quotes).</summary>
+/// <summary>
+/// Expected wire frames, built the way upstream's tests pin them (serde escaping of quotes,
+/// docs/protocol.md#framing).
+/// </summary>
 internal static class Wire
 {
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
-/// <summary>Reference 10.2 <c>worker_socket.rs</c>, over real sockets (HTTP stands in for the "[hook] submit" steps).</summary>
+/// <summary>
+/// Upstream's <c>worker_socket.rs</c> (docs/differences-from-upstream.md#upstream-tests-server), over real
+/// sockets (HTTP stands in for the "[hook] submit" steps).
+/// </summary>
 public sealed partial class WorkerSocketTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);

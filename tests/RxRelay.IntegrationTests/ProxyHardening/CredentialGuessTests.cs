@@ -5,7 +5,10 @@ using RxRelay.IntegrationTests.Proxy;
 
 namespace RxRelay.IntegrationTests.ProxyHardening;
 
-/// <summary>Issue 12 item 4: wrong admin tokens and client API keys are limited per address, and logged once per window.</summary>
+/// <summary>
+/// Credential guessing: wrong admin tokens and client API keys are limited per address, and logged once per
+/// window.
+/// </summary>
 public sealed class CredentialGuessTests
 {
     [Fact]

@@ -5,8 +5,9 @@ using RxRelay.IntegrationTests.Proxy;
 namespace RxRelay.IntegrationTests.ProxyHardening;
 
 /// <summary>
-/// Issue 12 item 4: failed worker logins are limited per connection address. The 250 ms window runs on a
-/// <see cref="FakeTimeProvider"/> that never advances, so a blocked address stays blocked for the whole test.
+/// Per-address login limiting: failed worker logins are limited per connection address. The 250 ms window
+/// runs on a <see cref="FakeTimeProvider"/> that never advances, so a blocked address stays blocked for the
+/// whole test.
 /// </summary>
 public sealed class WorkerAuthAddressTests
 {

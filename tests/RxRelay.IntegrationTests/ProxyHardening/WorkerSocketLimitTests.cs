@@ -5,7 +5,7 @@ using RxRelay.IntegrationTests.Proxy;
 
 namespace RxRelay.IntegrationTests.ProxyHardening;
 
-/// <summary>Issue 12 items 2 and 5: frame and message limits, the worker cap, the model cap.</summary>
+/// <summary>Worker socket limits: frame and message limits, the worker cap, the model cap.</summary>
 public sealed class WorkerSocketLimitTests
 {
     private const int MiB = 1024 * 1024;

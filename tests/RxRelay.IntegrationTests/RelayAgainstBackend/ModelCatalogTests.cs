@@ -4,7 +4,10 @@ using RxRelay.Worker.Relay;
 
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
-/// <summary>Start-up wildcard resolution (reference 7; 10.1 worker tests 12 and 13).</summary>
+/// <summary>
+/// Start-up wildcard resolution (docs/protocol.md#models; upstream worker unit tests 12 and 13,
+/// docs/differences-from-upstream.md#upstream-tests-unit).
+/// </summary>
 public sealed class ModelCatalogTests
 {
     private static (ModelCatalog Catalog, FakeLogger<ModelCatalog> Log, BackendHttp Backend) CreateSut(string backendUrl, params string[] models)

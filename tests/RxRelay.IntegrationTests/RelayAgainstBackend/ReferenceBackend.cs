@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
 /// <summary>
-/// The mock backend of reference 10.3: <c>/v1/models</c>, <c>/v1/responses</c> (201, <c>openai-beta</c>,
-/// <c>x-backend-trace</c>), <c>/v1/messages</c> (200, Anthropic headers, <c>request-id</c>), streaming
-/// variants when the body asks <c>"stream":true</c>, and a 429 when it asks <c>"rate_limit":true</c>.
+/// The mock backend of upstream's worker integration tests
+/// (docs/differences-from-upstream.md#upstream-tests-worker): <c>/v1/models</c>, <c>/v1/responses</c> (201,
+/// <c>openai-beta</c>, <c>x-backend-trace</c>), <c>/v1/messages</c> (200, Anthropic headers,
+/// <c>request-id</c>), streaming variants when the body asks <c>"stream":true</c>, and a 429 when it asks
+/// <c>"rate_limit":true</c>.
 /// </summary>
 internal static class ReferenceBackend
 {

@@ -3,7 +3,10 @@ using RxRelay.Worker.Relay;
 
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
-/// <summary>Reference 11.17: a path outside the allowlist is answered 400 and never fetched.</summary>
+/// <summary>
+/// docs/differences-from-upstream.md#worker-endpoint-allowlist: a path outside the allowlist is answered 400
+/// and never fetched.
+/// </summary>
 public sealed class RelayAllowlistTests
 {
     [Theory]

@@ -2,7 +2,10 @@ using RxRelay.Protocol.Messages;
 
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
-/// <summary>Reference 10.3 worker scenarios 1–6 at the relay level, against the reference mock backend.</summary>
+/// <summary>
+/// Upstream's live_backend.rs scenarios 1–6 (docs/differences-from-upstream.md#upstream-tests-worker) at the
+/// relay level, against the reference mock backend.
+/// </summary>
 public sealed class RelayForwardingTests
 {
     private static Dictionary<string, string> H(params (string Name, string Value)[] headers)

@@ -3,7 +3,8 @@ using System.Text;
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
 /// <summary>
-/// Bodies across a real HTTP hop (reference 4.4, 11.16). The header rules themselves are unit-tested
+/// Bodies across a real HTTP hop (docs/protocol.md#http-backend,
+/// docs/differences-from-upstream.md#worker-header-filter). The header rules themselves are unit-tested
 /// (HeaderFilterTests); their wiring through the whole worker is one test per direction in
 /// WorkerAgainstFakeProxy (WorkerRelayForwardingTests, WorkerRelayAnswerTests).
 /// </summary>

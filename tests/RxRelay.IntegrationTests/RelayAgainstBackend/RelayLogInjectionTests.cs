@@ -3,7 +3,9 @@ using RxRelay.Worker.Relay;
 
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
-/// <summary>Issue 12 item 5: an <c>endpoint_path</c> chosen by a hostile proxy cannot forge log lines.</summary>
+/// <summary>
+/// Log injection: an <c>endpoint_path</c> chosen by a hostile proxy cannot forge log lines.
+/// </summary>
 public sealed class RelayLogInjectionTests
 {
     [Fact]

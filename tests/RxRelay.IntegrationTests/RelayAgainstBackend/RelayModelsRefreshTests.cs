@@ -3,7 +3,10 @@ using RxRelay.Protocol.Messages;
 
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
 
-/// <summary><c>models_refresh</c> (reference 7, 10.3 test 11, 11.18): in the background, never fatal.</summary>
+/// <summary>
+/// <c>models_refresh</c> (docs/protocol.md#models; upstream's live_backend.rs 11;
+/// docs/differences-from-upstream.md#worker-models-refresh): in the background, never fatal.
+/// </summary>
 public sealed class RelayModelsRefreshTests
 {
     [Fact]

@@ -5,9 +5,9 @@ using System.Text.RegularExpressions;
 namespace RxRelay.IntegrationTests.WorkerAgainstFakeProxy;
 
 /// <summary>
-/// The exact protocol frames a test expects, written out by hand in the wire's rules (reference 1.1):
-/// compact, <c>type</c> first, fields in declaration order, header maps sorted, empty maps omitted,
-/// strings escaping only <c>"</c>, <c>\</c> and C0 controls.
+/// The exact protocol frames a test expects, written out by hand in the wire's rules
+/// (docs/protocol.md#framing): compact, <c>type</c> first, fields in declaration order, header maps sorted,
+/// empty maps omitted, strings escaping only <c>"</c>, <c>\</c> and C0 controls.
 /// </summary>
 internal static partial class Frames
 {

@@ -1,8 +1,9 @@
 namespace RxRelay.IntegrationTests.WorkerAgainstFakeProxy;
 
 /// <summary>
-/// The idle rule with a short <c>--idle-timeout-secs</c>: a proxy that stays silent while the worker
-/// streams does not cut the stream (DESIGN fix 3); once idle, the rule applies again from that moment.
+/// The idle rule with a short <c>--idle-timeout-secs</c>: a proxy that stays silent while the worker streams
+/// does not cut the stream (docs/differences-from-upstream.md#worker-idle-while-busy); once idle, the rule
+/// applies again from that moment.
 /// </summary>
 [Collection(WorkerRelaySerial.Name)]
 public sealed class WorkerRelayIdleTests

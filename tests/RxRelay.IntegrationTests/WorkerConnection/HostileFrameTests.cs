@@ -14,7 +14,7 @@ using RxRelay.Worker.Connection;
 namespace RxRelay.IntegrationTests.WorkerConnection;
 
 /// <summary>
-/// Issue 12 item 3 on real sockets: a hostile proxy (real Kestrel, raw frames after the upgrade) declares
+/// Inbound size limits on real sockets: a hostile proxy (real Kestrel, raw frames after the upgrade) declares
 /// a 300 MiB frame and streams it; the worker's link closes with 1009 once the frame passes 16 MiB and
 /// never hands the frame on.
 /// </summary>

@@ -27,7 +27,10 @@ public sealed class DispatchCoreCancelTests
         Assert.DoesNotContain(sut.Sinks[w1].Frames, f => f is CancelRequest);
     }
 
-    /// <summary>Adjusted (fix 1): upstream keeps the slot until response_complete; RxRelay frees it at once.</summary>
+    /// <summary>
+    /// Adjusted (docs/differences-from-upstream.md#proxy-cancel-frees-slot): upstream keeps the slot until
+    /// response_complete; RxRelay frees it at once.
+    /// </summary>
     [Fact]
     [Trait(TestSource.Trait, TestSource.Reference)]
     public void Cancel_InFlight_OneCancelFrameAndSlotFreedAtOnce()

@@ -4,7 +4,10 @@ using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
 
 namespace RxRelay.Proxy.Tests.Dispatch;
 
-/// <summary>SIGTERM drain (reference 6.2 and worker_socket tests 14–15, harness 10.4 items 3–4).</summary>
+/// <summary>
+/// SIGTERM drain (docs/protocol.md#proxy-drain; upstream's worker_socket.rs 14–15 and contract-harness
+/// scenarios 3–4, docs/differences-from-upstream.md#upstream-tests).
+/// </summary>
 public sealed class DispatchCoreDrainTests
 {
     private static CoreHarness CreateSut() => new();

@@ -3,7 +3,9 @@ using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
 
 namespace RxRelay.Proxy.Tests.Dispatch;
 
-/// <summary>Chunks and completions from workers, and frames a worker must not send (reference 1.6, 5.8).</summary>
+/// <summary>
+/// Chunks and completions from workers, and frames a worker must not send (docs/protocol.md#frame-handling).
+/// </summary>
 public sealed class DispatchCoreFrameTests
 {
     private static CoreHarness CreateSut() => new();

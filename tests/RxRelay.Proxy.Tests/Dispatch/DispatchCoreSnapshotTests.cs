@@ -4,7 +4,10 @@ using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
 
 namespace RxRelay.Proxy.Tests.Dispatch;
 
-/// <summary>Views for /health, /admin/workers, /admin/stats and /v1/models (reference 4.10–4.12).</summary>
+/// <summary>
+/// Views for /health, /admin/workers, /admin/stats and /v1/models (docs/protocol.md#http-models,
+/// docs/protocol.md#http-health, docs/protocol.md#http-admin).
+/// </summary>
 public sealed class DispatchCoreSnapshotTests
 {
     private static CoreHarness CreateSut() => new();

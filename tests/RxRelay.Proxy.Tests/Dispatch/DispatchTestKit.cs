@@ -94,17 +94,25 @@ internal static class TestSource
 {
     public const string Trait = "Source";
 
-    /// <summary>The 15 upstream server-core tests (reference 10.1), ported; adjusted ones say why.</summary>
+    /// <summary>
+    /// The 15 upstream server-core tests (docs/differences-from-upstream.md#upstream-tests-unit), ported;
+    /// adjusted ones say why.
+    /// </summary>
     public const string Reference = "Reference";
 
-    /// <summary>One test per RxRelay improvement over upstream dispatch (DESIGN.md fixes 1, 4, 5, 6, 13).</summary>
+    /// <summary>
+    /// One test per RxRelay improvement over upstream dispatch (docs/differences-from-upstream.md#proxy:
+    /// cancel frees the slot, event-driven dispatch, no stream replay, requeue under the request's own
+    /// provider, bounded buffers).
+    /// </summary>
     public const string Improvement = "Improvement";
 
     /// <summary>
-    /// Contract-harness scenarios of reference 10.4 items 3–24 that apply to the server core (the item
-    /// number is on the test). Covered elsewhere: 3–4 (DispatchCoreDrainTests), 9, 16, 17, 23, 24
-    /// (<see cref="Reference"/> tests). Not here: 5 (provider deletion is library-only upstream and not
-    /// offered), 12–13 (stale-worker expiry is the socket layer's heartbeat, not a core state).
+    /// Contract-harness scenarios 3–24 (docs/differences-from-upstream.md#upstream-tests-harness) that apply
+    /// to the server core (the item number is on the test). Covered elsewhere: 3–4 (DispatchCoreDrainTests),
+    /// 9, 16, 17, 23, 24 (<see cref="Reference"/> tests). Not here: 5 (provider deletion is library-only
+    /// upstream and not offered), 12–13 (stale-worker expiry is the socket layer's heartbeat, not a core
+    /// state).
     /// </summary>
     public const string HarnessScenario = "HarnessScenario";
 }

@@ -5,7 +5,7 @@ using RxRelay.Proxy.Http;
 
 namespace RxRelay.Proxy.Tests.Http;
 
-/// <summary>Issue 12 item 6: the proxy's CORS header replaces a backend's own.</summary>
+/// <summary>CORS replacement: the proxy's CORS header replaces a backend's own.</summary>
 public sealed class WorkerResponseCorsTests
 {
     [Fact]

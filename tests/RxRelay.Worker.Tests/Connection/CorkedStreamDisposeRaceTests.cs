@@ -2,7 +2,10 @@ using RxRelay.Worker.Connection;
 
 namespace RxRelay.Worker.Tests.Connection;
 
-/// <summary>Issue 12 item 10: a write racing the socket's disposal is a closed connection, not an ObjectDisposedException.</summary>
+/// <summary>
+/// Write racing disposal: a write racing the socket's disposal is a closed connection, not an
+/// ObjectDisposedException.
+/// </summary>
 public sealed class CorkedStreamDisposeRaceTests
 {
     [Fact]

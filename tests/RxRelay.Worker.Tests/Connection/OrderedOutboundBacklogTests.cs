@@ -4,7 +4,7 @@ using RxRelay.Worker.Connection;
 
 namespace RxRelay.Worker.Tests.Connection;
 
-/// <summary>Issue 12 item 3: replies queued for a proxy that stopped reading are bounded.</summary>
+/// <summary>Bounded outbound backlog: replies queued for a proxy that stopped reading are bounded.</summary>
 public sealed class OrderedOutboundBacklogTests
 {
     private const int Bound = 4;

@@ -2,7 +2,10 @@ using RxRelay.Worker.Connection;
 
 namespace RxRelay.Worker.Tests.Connection;
 
-/// <summary>Upstream worker unit tests 1–5 (reference 10.1) plus the raw-provider rule.</summary>
+/// <summary>
+/// Upstream worker unit tests 1–5 (docs/differences-from-upstream.md#upstream-tests-unit) plus the
+/// raw-provider rule.
+/// </summary>
 public sealed class ProxyUrlTests
 {
     [Fact]

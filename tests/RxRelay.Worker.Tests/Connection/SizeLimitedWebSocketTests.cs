@@ -3,7 +3,9 @@ using RxRelay.Worker.Connection;
 
 namespace RxRelay.Worker.Tests.Connection;
 
-/// <summary>Issue 12 item 3: the worker refuses what the proxy sends over upstream's limits, without reading it.</summary>
+/// <summary>
+/// Inbound size limits: the worker refuses what the proxy sends over upstream's limits, without reading it.
+/// </summary>
 public sealed class SizeLimitedWebSocketTests
 {
     private const byte Text = 0x1;

@@ -3,7 +3,10 @@ using static RxRelay.Worker.Tests.Connection.ConnectionHarness;
 
 namespace RxRelay.Worker.Tests.Connection;
 
-/// <summary>Issue 12 item 10: a stop racing the socket's end (worker and proxy stopped together) is still a clean stop.</summary>
+/// <summary>
+/// Stop racing the socket's end: a stop racing the socket's end (worker and proxy stopped together) is still
+/// a clean stop.
+/// </summary>
 public sealed class WorkerConnectionStopRaceTests
 {
     [Fact]

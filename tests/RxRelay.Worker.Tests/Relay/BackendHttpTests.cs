@@ -3,7 +3,10 @@ using RxRelay.Worker.Relay;
 
 namespace RxRelay.Worker.Tests.Relay;
 
-/// <summary>Reference 10.1 worker tests 6–9 (backend URL joining) and the handler settings the relay relies on.</summary>
+/// <summary>
+/// Upstream worker unit tests 6–9 (backend URL joining,
+/// docs/differences-from-upstream.md#upstream-tests-unit) and the handler settings the relay relies on.
+/// </summary>
 public sealed class BackendHttpTests
 {
     [Fact]
