@@ -14,8 +14,9 @@ public sealed record ReconnectDecision(SessionOutcome Outcome, TimeSpan Delay, i
 
 /// <summary>
 /// The reconnect rule (docs/protocol.md#worker-reconnect) as a pure function: (state, outcome) → (delay, next state).
-/// Backoff 1, 2, 4, 8, 16, 30, 30… s; a session longer than the idle timeout (whole seconds) resets it
-/// first; a graceful end waits 2 s and resets it. Every delay adds jitter from the injected source,
+/// The backoff doubles from <see cref="ReconnectPolicyOptions.InitialBackoff"/> up to
+/// <see cref="ReconnectPolicyOptions.MaxBackoff"/>; a session longer than the idle timeout (whole seconds)
+/// resets it first; a graceful end waits <see cref="ReconnectPolicyOptions.GracefulDelay"/> and resets it. Every delay adds jitter from the injected source,
 /// never from the clock, so workers restarted together do not reconnect in lockstep.
 /// </summary>
 public sealed class ReconnectPolicy

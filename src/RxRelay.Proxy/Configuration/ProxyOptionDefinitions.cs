@@ -33,7 +33,7 @@ internal static class ProxyOptionDefinitions
             OptionValues.PositiveSeconds, static (o, v) => o with { HeartbeatTimeout = v }),
         Time("--shutdown-timeout-secs", "SHUTDOWN_TIMEOUT_SECS", $"Seconds shutdown lets in-flight requests finish [default: {ProxyOptions.DefaultShutdownTimeoutSeconds}]",
             OptionValues.Seconds, static (o, v) => o with { ShutdownTimeout = v }),
-        new("--max-workers", "RXRELAY_MAX_WORKERS", "Most worker connections at once; more get HTTP 503 [default: 1024]",
+        new("--max-workers", "RXRELAY_MAX_WORKERS", $"Most worker connections at once; more get HTTP 503 [default: {ProxyOptions.DefaultMaxWorkers}]",
             static (o, raw) => Lift(OptionValues.PositiveCount(raw), v => o with { MaxWorkers = v })),
         new("--trusted-proxies", "RXRELAY_TRUSTED_PROXIES",
             "Comma-separated CIDRs/IPs of reverse proxies whose X-Forwarded-For is believed [default: none]",

@@ -36,6 +36,12 @@ public sealed record ProxyOptions
     /// <summary>Default of <see cref="ShutdownTimeout"/>, in seconds.</summary>
     public const int DefaultShutdownTimeoutSeconds = 30;
 
+    /// <summary>Default of <see cref="MaxWorkers"/>.</summary>
+    public const int DefaultMaxWorkers = 1024;
+
+    /// <summary>Default of <see cref="RequestEventCapacity"/>, also the dispatch core's own default.</summary>
+    public const int DefaultRequestEventCapacity = 256;
+
     /// <summary>Address Kestrel binds, <c>host:port</c> (<c>--listen</c> / <c>LISTEN_ADDR</c>). Port 0 picks a free port.</summary>
     public string Listen { get; init; } = DefaultListen;
 
@@ -67,7 +73,7 @@ public sealed record ProxyOptions
     /// <summary>Whether the inference routes require a client API key.</summary>
     public bool RequireApiKeys { get; init; }
 
-    /// <summary>Silence (in either direction) after which the proxy pings a worker. Upstream: 30 s, inbound only.</summary>
+    /// <summary>Silence (in either direction) after which the proxy pings a worker. Upstream: the same default, inbound only.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(DefaultHeartbeatIntervalSeconds);
 
     /// <summary>How long a pinged worker has to send anything before it is removed.</summary>
@@ -83,7 +89,7 @@ public sealed record ProxyOptions
     public int WorkerOutboundCapacity { get; init; } = 1024;
 
     /// <summary>Chunks buffered per in-flight request; a full buffer means the client stopped reading (the worker gets a cancel).</summary>
-    public int RequestEventCapacity { get; init; } = 256;
+    public int RequestEventCapacity { get; init; } = DefaultRequestEventCapacity;
 
     /// <summary>Longest a single write to a streaming client may block before the connection is cut.</summary>
     public TimeSpan ClientStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -92,7 +98,7 @@ public sealed record ProxyOptions
     /// Most worker sockets open at once (<c>--max-workers</c> / <c>RXRELAY_MAX_WORKERS</c>); one more
     /// connect is refused with HTTP 503 before the WebSocket is accepted. Upstream has no cap.
     /// </summary>
-    public int MaxWorkers { get; init; } = 1024;
+    public int MaxWorkers { get; init; } = DefaultMaxWorkers;
 
     /// <summary>
     /// Networks of reverse proxies whose <c>X-Forwarded-For</c> is believed (<c>--trusted-proxies</c> /

@@ -11,23 +11,24 @@ internal sealed record DispatchOptions
     /// <see langword="null"/> = unlimited; <c>0</c> = never queue (reject at once when no worker has room).
     /// Upstream's CLI maps <c>--max-queue-len 0</c> to unlimited, so the host must translate the flag
     /// (0 → null) to keep the upstream meaning; the core keeps 0 for "reject immediately", which the
-    /// upstream CLI cannot express. Default 100.
+    /// upstream CLI cannot express. Default <see cref="Configuration.ProxyOptions.DefaultMaxQueueLength"/>.
     /// </summary>
-    public int? MaxQueueLength { get; init; } = 100;
+    public int? MaxQueueLength { get; init; } = Configuration.ProxyOptions.DefaultMaxQueueLength;
 
     /// <summary>
     /// How long a request may wait in a queue, measured from its first submission and kept across
-    /// requeues. <see langword="null"/> = never expire (upstream <c>--queue-timeout 0</c>). Default 30 s.
+    /// requeues. <see langword="null"/> = never expire (upstream <c>--queue-timeout 0</c>). Default
+    /// <see cref="Configuration.ProxyOptions.DefaultQueueTimeoutSeconds"/> seconds.
     /// Expiry is exact: a request expires at precisely queue time + timeout.
     /// </summary>
-    public TimeSpan? QueueTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? QueueTimeout { get; init; } = TimeSpan.FromSeconds(Configuration.ProxyOptions.DefaultQueueTimeoutSeconds);
 
     /// <summary>
     /// Most undelivered chunks buffered for one request (the HTTP handler reads them). When a chunk would
     /// exceed it the client is too slow: the request fails with a stream error and the worker gets a
-    /// cancel. Range 1..65 536; default 256.
+    /// cancel. Range 1..65 536; default <see cref="Configuration.ProxyOptions.DefaultRequestEventCapacity"/>.
     /// </summary>
-    public int StreamBufferChunks { get; init; } = 256;
+    public int StreamBufferChunks { get; init; } = Configuration.ProxyOptions.DefaultRequestEventCapacity;
 
     /// <summary>
     /// Most undelivered characters (UTF-16 code units) buffered for one request, same consequence as

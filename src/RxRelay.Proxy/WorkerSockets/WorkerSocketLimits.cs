@@ -1,17 +1,19 @@
+using RxRelay.Protocol;
+
 namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
 /// Every size and count limit of a worker socket, in one place. The frame and message limits are
-/// tungstenite's defaults, which upstream's proxy runs with; RxRelay enforces them before buffering: a
+/// <see cref="WebSocketLimits"/> (upstream's, both directions); RxRelay enforces them before buffering: a
 /// frame is refused from its header, a message as soon as its running size passes the limit.
 /// </summary>
 internal static class WorkerSocketLimits
 {
-    /// <summary>Largest accepted WebSocket frame payload (16 MiB).</summary>
-    public const long MaxFrameBytes = 16L * 1024 * 1024;
+    /// <summary>Largest accepted WebSocket frame payload, <see cref="WebSocketLimits.MaxFrameBytes"/>.</summary>
+    public const long MaxFrameBytes = WebSocketLimits.MaxFrameBytes;
 
-    /// <summary>Largest accepted message, all of its fragments together (64 MiB).</summary>
-    public const int MaxMessageBytes = 64 * 1024 * 1024;
+    /// <summary>Largest accepted message, all of its fragments together, <see cref="WebSocketLimits.MaxMessageBytes"/>.</summary>
+    public const int MaxMessageBytes = WebSocketLimits.MaxMessageBytes;
 
     /// <summary>The reassembly buffer a socket keeps between messages; a larger one is given back after its message.</summary>
     public const int DefaultBufferBytes = 16 * 1024;
@@ -23,10 +25,10 @@ internal static class WorkerSocketLimits
     public const ushort TooBigCode = 1009;
 
     /// <summary>Close reason for a frame over <see cref="MaxFrameBytes"/>.</summary>
-    public const string FrameTooBig = "frame exceeds 16 MiB";
+    public static readonly string FrameTooBig = $"frame exceeds {MaxFrameBytes / WebSocketLimits.Mebibyte} MiB";
 
     /// <summary>Close reason for a message over <see cref="MaxMessageBytes"/>.</summary>
-    public const string MessageTooBig = "message exceeds 64 MiB";
+    public static readonly string MessageTooBig = $"message exceeds {MaxMessageBytes / WebSocketLimits.Mebibyte} MiB";
 
     /// <summary>Models kept from one <c>register</c> or <c>models_update</c>; the rest are dropped with a warning.</summary>
     public const int MaxModelsPerWorker = 1024;

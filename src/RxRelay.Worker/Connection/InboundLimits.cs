@@ -1,19 +1,20 @@
 using Microsoft.IO;
+using RxRelay.Protocol;
 
 namespace RxRelay.Worker.Connection;
 
 /// <summary>
-/// What the worker accepts from the proxy: upstream's limits (tungstenite's defaults), in this one place.
+/// What the worker accepts from the proxy: <see cref="WebSocketLimits"/> (upstream's, both directions).
 /// Anything larger is refused with close 1009 (message too big) before it is buffered
 /// (<see cref="SizeLimitedWebSocket"/>), and the session ends; the worker reconnects with its normal backoff.
 /// </summary>
 internal static class InboundLimits
 {
-    /// <summary>Largest frame accepted from the proxy: 16 MiB.</summary>
-    public const int MaxFrameBytes = 16 * 1024 * 1024;
+    /// <summary>Largest frame accepted from the proxy, <see cref="WebSocketLimits.MaxFrameBytes"/>.</summary>
+    public const int MaxFrameBytes = WebSocketLimits.MaxFrameBytes;
 
-    /// <summary>Largest message (all of its frames) accepted from the proxy: 64 MiB.</summary>
-    public const int MaxMessageBytes = 64 * 1024 * 1024;
+    /// <summary>Largest message (all of its frames) accepted from the proxy, <see cref="WebSocketLimits.MaxMessageBytes"/>.</summary>
+    public const int MaxMessageBytes = WebSocketLimits.MaxMessageBytes;
 
     /// <summary>Free receive buffers kept for reuse, at most; a large message's buffers go back to the GC after it.</summary>
     public const int MaxPooledFreeBytes = 1024 * 1024;

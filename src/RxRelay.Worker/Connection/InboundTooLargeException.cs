@@ -1,10 +1,12 @@
+using RxRelay.Protocol;
+
 namespace RxRelay.Worker.Connection;
 
 /// <summary>The proxy sent a frame or a message over <see cref="InboundLimits"/>; the worker closed with 1009.</summary>
 internal sealed class InboundTooLargeException : IOException
 {
     public InboundTooLargeException(string what, int limitBytes)
-        : base($"the proxy sent a {what} over {limitBytes / (1024 * 1024)} MiB; closed with 1009 (message too big)")
+        : base($"the proxy sent a {what} over {limitBytes / WebSocketLimits.Mebibyte} MiB; closed with 1009 (message too big)")
     {
         What = what;
         LimitBytes = limitBytes;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using RxRelay.Protocol;
 
 namespace RxRelay.Worker.Connection;
 
@@ -91,7 +92,7 @@ internal sealed class SizeLimitedWebSocket(WebSocket inner, int maxFrameBytes, i
     {
         try
         {
-            await inner.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"{refusal.What} over {refusal.LimitBytes / (1024 * 1024)} MiB", cancellationToken).ConfigureAwait(false);
+            await inner.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"{refusal.What} over {refusal.LimitBytes / WebSocketLimits.Mebibyte} MiB", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
