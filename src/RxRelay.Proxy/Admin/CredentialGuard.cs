@@ -7,8 +7,8 @@ namespace RxRelay.Proxy.Admin;
 
 /// <summary>
 /// Limits guessing of the admin token and client API keys per caller address (upstream limits neither):
-/// the worker-auth rule (<see cref="AuthRateLimiter"/>: three failures in 250 ms block the address for
-/// 250 ms), a blocked address gets 429 whatever it presents, and failures are logged at most once per
+/// the worker-auth rule (<see cref="AuthRateLimiter"/>, docs/protocol.md#auth-rate-limit), a blocked
+/// address gets 429 whatever it presents, and failures are logged at most once per
 /// address per <see cref="FailureLogThrottle.Window"/>. A success does not clear the count, so a caller
 /// holding one valid key cannot interleave it to keep guessing others.
 /// </summary>
