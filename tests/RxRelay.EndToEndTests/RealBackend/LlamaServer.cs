@@ -56,7 +56,7 @@ internal sealed class LlamaServer : IAsyncDisposable
         var port = FreePort.Next();
         var started = ChildProcess.StartExecutable("llama-server", "bash",
             ["-c", "source \"$0\" \"$@\" && wait", script, port.ToString(CultureInfo.InvariantCulture), work],
-            ProgramPaths.Isolated with { Environment = Environment(options) });
+            ProgramPaths.Isolated with { Environment = ScriptEnvironment(options) });
         var server = new LlamaServer(started, port, Path.Combine(work, $"llama-server-{port}.log"));
         try
         {
@@ -66,7 +66,7 @@ internal sealed class LlamaServer : IAsyncDisposable
         }
         catch (Exception error)
         {
-            var report = $"llama-server did not start: {error.Message}{System.Environment.NewLine}its log:{System.Environment.NewLine}{server.LogTail()}";
+            var report = $"llama-server did not start: {error.Message}{Environment.NewLine}its log:{Environment.NewLine}{server.LogTail()}";
             await server.DisposeAsync();
             throw new InvalidOperationException(report, error);
         }
@@ -86,7 +86,7 @@ internal sealed class LlamaServer : IAsyncDisposable
     {
         try
         {
-            return string.Join(System.Environment.NewLine, File.ReadLines(_logFile).TakeLast(30).Select(line => "  | " + line));
+            return string.Join(Environment.NewLine, File.ReadLines(_logFile).TakeLast(30).Select(line => "  | " + line));
         }
         catch (IOException)
         {
@@ -115,7 +115,7 @@ internal sealed class LlamaServer : IAsyncDisposable
         }, Bounds.Startup, "llama-server's /health");
     }
 
-    private static Dictionary<string, string?> Environment(LlamaServerOptions options)
+    private static Dictionary<string, string?> ScriptEnvironment(LlamaServerOptions options)
     {
         var environment = new Dictionary<string, string?>(ProgramPaths.Isolated.Environment)
         {
