@@ -7,7 +7,7 @@ namespace RxRelay.EndToEndTests.Scenarios;
 /// <summary>
 /// A machine shutting down: SIGTERM reaches a worker and its proxy at the same moment, so the worker's
 /// own stop races the proxy closing the socket under it. Every round both exit 0 without a fatal line
-/// (issue 12 item 10: the worker used to log FTL and exit 1 in 3–4 of 6 tries).
+/// (docs/differences-from-upstream.md#hardening-stop-together).
 /// </summary>
 public sealed class StopTogetherScenarios(ITestOutputHelper output)
 {
