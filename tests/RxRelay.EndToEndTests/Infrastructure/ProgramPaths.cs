@@ -23,18 +23,27 @@ internal static class ProgramPaths
             .ToDictionary(name => name, string? (_) => null),
     };
 
+    /// <summary>The folder holding <c>RxRelay.sln</c> above the test's output; null when the tests run elsewhere.</summary>
+    public static DirectoryInfo? RepositoryRoot { get; } = FindRoot();
+
+    private static DirectoryInfo? FindRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RxRelay.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return root;
+    }
+
     private static string Find(string project, string program)
     {
         // <repo>/tests/RxRelay.EndToEndTests/bin/<Configuration>/<tfm>/
         var output = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = output.Name;
         var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RxRelay.sln")))
-        {
-            root = root.Parent;
-        }
-
+        var root = RepositoryRoot;
         var dll = root is null ? program + ".dll" : Path.Combine(root.FullName, "src", project, "bin", configuration, framework, program + ".dll");
         if (!File.Exists(dll))
         {

@@ -34,6 +34,42 @@ public sealed partial class ChildProcess
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// SIGTERM to every program in one <c>kill</c> call, so they get it at the same moment (a machine shutting
+    /// down), then their own bounded drains; returns the exit codes in the order given.
+    /// </summary>
+    /// <exception cref="TimeoutException">One did not exit within <paramref name="timeout"/>.</exception>
+    public static async Task<int[]> TerminateTogetherAsync(IReadOnlyList<ChildProcess> programs, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(programs);
+        if (OperatingSystem.IsWindows())
+        {
+            await Task.WhenAll(programs.Select(p => p.KillAsync())).ConfigureAwait(false);
+        }
+        else
+        {
+            await SendTerminateAsync(programs.Where(p => !p.HasExited).Select(p => p.Pid)).ConfigureAwait(false);
+        }
+
+        return await Task.WhenAll(programs.Select(p => p.WaitForExitAsync(timeout))).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the program to end by itself; returns its exit code.</summary>
+    /// <exception cref="TimeoutException">It did not exit within <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _exited.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(Failure($"did not exit within {timeout.TotalSeconds:0.#} s").Message);
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGTERM, up to <paramref name="grace"/> to exit, then a kill. True when it stopped by itself.</summary>
     public async Task<bool> StopAsync(TimeSpan grace)
     {
@@ -89,9 +125,23 @@ public sealed partial class ChildProcess
             return;
         }
 
+        await SendTerminateAsync([_process.Id]).ConfigureAwait(false);
+    }
+
+    private static async Task SendTerminateAsync(IEnumerable<int> pids)
+    {
         var info = new ProcessStartInfo("kill") { UseShellExecute = false };
         info.ArgumentList.Add("-TERM");
-        info.ArgumentList.Add(_process.Id.ToString(CultureInfo.InvariantCulture));
+        foreach (var pid in pids)
+        {
+            info.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (info.ArgumentList.Count == 1)
+        {
+            return;
+        }
+
         using var kill = Process.Start(info)!;
         await kill.WaitForExitAsync().WaitAsync(ExitBound).ConfigureAwait(false);
     }

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace RxRelay.Testing.Processes;
 
 /// <summary>
-/// One program run as a real process, <c>dotnet &lt;dll&gt; arguments…</c>, in the dll's folder. Every
+/// One program run as a real process, <c>dotnet &lt;dll&gt; arguments…</c> in the dll's folder (or any
+/// executable, <see cref="StartExecutable"/>). Every
 /// output line (stdout and stderr) is kept with the time since start, can be waited for, and optionally
 /// goes to a log file. Stopping is SIGTERM (<see cref="TerminateAsync"/>, <see cref="StopAsync"/>) or a
 /// crash (<see cref="KillAsync"/>); disposal always kills, bounded, so no caller leaves a child behind,
@@ -48,13 +49,34 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, ChildProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        options ??= new ChildProcessOptions();
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{name}: {dll} does not exist; build or publish it first", dll);
         }
 
-        var process = new Process { StartInfo = StartInfo(dll, arguments, options), EnableRaisingEvents = true };
+        return Launch(name, "dotnet", [dll, .. arguments], Path.GetDirectoryName(Path.GetFullPath(dll))!, options);
+    }
+
+    /// <summary>
+    /// Starts a program that is not a .NET assembly (a shell script, a native server) in the current folder,
+    /// with the same output keeping and clean-up; disposal kills it and every process it started.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The program is not there.</exception>
+    public static ChildProcess StartExecutable(string name, string fileName, IEnumerable<string> arguments, ChildProcessOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (Path.IsPathRooted(fileName) && !File.Exists(fileName))
+        {
+            throw new FileNotFoundException($"{name}: {fileName} does not exist", fileName);
+        }
+
+        return Launch(name, fileName, arguments, Environment.CurrentDirectory, options);
+    }
+
+    private static ChildProcess Launch(string name, string fileName, IEnumerable<string> arguments, string workingDirectory, ChildProcessOptions? options)
+    {
+        options ??= new ChildProcessOptions();
+        var process = new Process { StartInfo = StartInfo(fileName, arguments, workingDirectory, options), EnableRaisingEvents = true };
         var child = new ChildProcess(name, process, new ChildOutput(name, options));
         process.OutputDataReceived += (_, e) => child._output.Add(e.Data);
         process.ErrorDataReceived += (_, e) => child._output.Add(e.Data);
@@ -109,16 +131,15 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return new InvalidOperationException($"{Name} {what}{code}. Last output:{Environment.NewLine}{RecentOutput()}");
     }
 
-    private static ProcessStartInfo StartInfo(string dll, IEnumerable<string> arguments, ChildProcessOptions options)
+    private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory, ChildProcessOptions options)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
