@@ -78,11 +78,28 @@ public sealed class WorkerAuthenticatorTests
     public void Authenticate_StaticSecretForOtherProvider_Fails() =>
         Assert.Equal(WorkerAuthResult.Failed, Auth(CreateSut(), "top-secret", null, "anthropic"));
 
-    [Fact]
-    public void Authenticate_ApiKeyWithoutStaticSecret_AcceptedUnderAnyProvider()
+    [Theory]
+    [InlineData("top-secret", "openai")]
+    [InlineData("top-secret", "whatever")]
+    [InlineData(null, "whatever")]
+    public void Authenticate_ApiKeyWorkersNotAllowed_FailsLikeAWrongSecret(string? staticSecret, string provider)
     {
-        var (_, secret) = _keys.Create("worker-key");
+        var (_, key) = _keys.Create("client-key");
+        var sut = CreateSut(staticSecret);
 
-        Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null), secret, null, "whatever"));
+        Assert.Equal(WorkerAuthResult.Failed, Auth(sut, key, null, provider));
+    }
+
+    [Fact]
+    public void Authenticate_ApiKeyWorkersNotAllowed_ValidKeyCountsTowardTheLimit()
+    {
+        var (_, key) = _keys.Create("client-key");
+        var sut = CreateSut();
+        for (var i = 0; i < 3; i++)
+        {
+            Auth(sut, key, null);
+        }
+
+        Assert.Equal(WorkerAuthResult.RateLimited, Auth(sut, "top-secret", null));
     }
 }
