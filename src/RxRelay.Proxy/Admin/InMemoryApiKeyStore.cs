@@ -55,18 +55,24 @@ internal sealed class InMemoryApiKeyStore(TimeProvider time)
     }
 
     /// <summary>True when <paramref name="secret"/> is a live key; a success records <c>last_used_at</c>.</summary>
-    public bool Validate(string secret)
+    public bool Validate(string secret) => Authenticate(secret) is not null;
+
+    /// <summary>
+    /// The id of the live key <paramref name="secret"/> is, or null; a success records <c>last_used_at</c>.
+    /// The id names the key's tenant (the worker it registers, the requests it authenticates).
+    /// </summary>
+    public string? Authenticate(string secret)
     {
         var hash = ApiKeyGenerator.Hash(secret);
         lock (_gate)
         {
             if (!_byHash.TryGetValue(hash, out var record) || record.Revoked)
             {
-                return false;
+                return null;
             }
 
             _byHash[hash] = record with { LastUsedAt = time.GetUtcNow().ToUnixTimeSeconds() };
-            return true;
+            return record.Id;
         }
     }
 }

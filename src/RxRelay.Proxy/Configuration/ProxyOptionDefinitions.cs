@@ -38,6 +38,9 @@ internal static class ProxyOptionDefinitions
         new("--trusted-proxies", "RXRELAY_TRUSTED_PROXIES",
             "Comma-separated CIDRs/IPs of reverse proxies whose X-Forwarded-For is believed [default: none]",
             static (o, raw) => Lift(OptionValues.Networks(raw), v => o with { TrustedProxies = v })),
+        new("--allow-api-key-workers", "RXRELAY_ALLOW_API_KEY_WORKERS",
+            "Opt in: a client API key may register a worker, which serves only that key's requests (env: true/false)",
+            static (o, raw) => Lift(OptionValues.Boolean(raw), v => o with { AllowApiKeyWorkers = v }), IsSwitch: true),
     ];
 
     private static OptionDefinition Text(

@@ -108,6 +108,14 @@ public sealed record ProxyOptions
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = Array.Empty<IPNetwork>();
 
     /// <summary>
+    /// Whether a client API key may open a worker socket (<c>--allow-api-key-workers</c> /
+    /// <c>RXRELAY_ALLOW_API_KEY_WORKERS</c>). Off (the default): only <see cref="WorkerSecret"/> registers
+    /// workers and a key is refused like a wrong secret. On: a worker registered with key K is a tenant
+    /// worker that serves only requests authenticated by K. Upstream accepts any key, for every request.
+    /// </summary>
+    public bool AllowApiKeyWorkers { get; init; }
+
+    /// <summary>
     /// What is wrong with the durations, one line each (empty when nothing): each must lie in
     /// 0..<see cref="OptionValues.MaxSeconds"/> seconds, as the parser enforces for flags, so options
     /// built in code cannot reach .NET's timer limits either (a longer timer throws on first use).

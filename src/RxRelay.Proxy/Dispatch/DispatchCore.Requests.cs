@@ -19,7 +19,7 @@ internal sealed partial class DispatchCore
         {
             if (_options.MaxQueueLength is { } max && _queue.DepthOf(submit.Provider) >= max)
             {
-                var kind = _selector.AnyWorkerAdvertises(submit.Model)
+                var kind = _selector.AnyWorkerAdvertises(submit)
                     ? DispatchFailureKind.QueueFull
                     : DispatchFailureKind.NoWorkersAvailable;
                 Settle();

@@ -87,13 +87,15 @@ internal sealed partial class DispatchCore : IDisposable
     /// serve (upstream waits for a pong). During a drain the new worker is drained straight away.
     /// </summary>
     /// <param name="protocolVersion">The worker's version, echoed in the ack (null → omitted).</param>
+    /// <param name="tenant">The client API key id it authenticated with (serves only that key's requests); null for the shared secret.</param>
     public WorkerRegistration RegisterWorker(
         string provider, string workerName, IReadOnlyList<string> models, uint maxConcurrent,
-        uint currentLoad, string? protocolVersion, IWorkerFrameSink sink)
+        uint currentLoad, string? protocolVersion, IWorkerFrameSink sink, string? tenant = null)
     {
         var worker = new WorkerState(++_workerCounter, provider, workerName, maxConcurrent, sink)
         {
             ReportedLoad = currentLoad,
+            Tenant = tenant,
         };
         worker.SetModels(ModelList.Sanitize(models));
         var registration = new WorkerRegistration(

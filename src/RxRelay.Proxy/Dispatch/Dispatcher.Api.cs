@@ -13,10 +13,11 @@ internal sealed partial class Dispatcher
     /// Registers an authenticated worker from its <c>register</c> frame. The core sends the
     /// <c>register_ack</c> through <paramref name="sink"/> (first frame) and may send requests right after.
     /// </summary>
-    public WorkerRegistration RegisterWorker(string provider, Register register, IWorkerFrameSink sink) =>
+    /// <param name="tenant">The client API key id the worker authenticated with; null for the shared secret.</param>
+    public WorkerRegistration RegisterWorker(string provider, Register register, IWorkerFrameSink sink, string? tenant = null) =>
         Invoke(core => core.RegisterWorker(
             provider, register.WorkerName, register.Models, register.MaxConcurrent,
-            register.CurrentLoad ?? 0, register.ProtocolVersion, sink));
+            register.CurrentLoad ?? 0, register.ProtocolVersion, sink, tenant));
 
     /// <summary><c>models_update</c> from a registered worker; see <see cref="DispatchCore.OnModelsUpdate"/>.</summary>
     public FrameVerdict OnModelsUpdate(string workerId, ModelsUpdate update) =>

@@ -22,6 +22,7 @@ internal sealed class RequestQueue : IDisposable
         (a, b) => a.QueuedAt != b.QueuedAt ? a.QueuedAt.CompareTo(b.QueuedAt) : a.Sequence.CompareTo(b.Sequence));
 
     private readonly SortedSet<PendingRequest> _all = new(ByAge);
+    private readonly TenantQueueIndex _tenants = new(ByAge);
     private readonly Dictionary<string, SortedSet<PendingRequest>> _byModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _depthByProvider = new(StringComparer.Ordinal);
     private readonly List<string> _providersInOrder = [];
@@ -73,6 +74,7 @@ internal sealed class RequestQueue : IDisposable
         var provider = request.Submit.Provider;
         if (!_depthByProvider.TryGetValue(provider, out var depth)) _providersInOrder.Add(provider);
         _depthByProvider[provider] = depth + 1;
+        _tenants.Add(request);
         request.IsQueued = true;
     }
 
@@ -85,12 +87,17 @@ internal sealed class RequestQueue : IDisposable
         set.Remove(request);
         if (set.Count == 0) _byModel.Remove(request.Submit.Model);
         _depthByProvider[request.Submit.Provider]--;
+        _tenants.Remove(request);
     }
 
-    /// <summary>The oldest queued request <paramref name="worker"/> can serve, from any provider.</summary>
+    /// <summary>
+    /// The oldest queued request <paramref name="worker"/> can serve, from any provider; a worker registered
+    /// with a client API key sees only that key's requests (<see cref="WorkerState.Serves"/>).
+    /// </summary>
     public PendingRequest? EarliestFor(WorkerState worker)
     {
         Visits++;
+        if (worker.Tenant is { } tenant) return _tenants.EarliestFor(tenant, worker);
         if (worker.HasWildcard) return Earliest;
         PendingRequest? best = null;
         foreach (var model in worker.Models)

@@ -7,13 +7,18 @@ namespace RxRelay.Proxy.Dispatch;
 /// <param name="IsStreaming">The body's <c>stream</c> flag.</param>
 /// <param name="Body">The raw body text, byte-identical.</param>
 /// <param name="Headers">Forwarded headers (docs/protocol.md#http-forwarded-headers), lowercase names.</param>
+/// <param name="Tenant">
+/// Id of the client API key that authenticated the request, or null. Workers registered with a key serve
+/// only requests of that key; shared-secret workers serve everyone (<see cref="WorkerState.Serves"/>).
+/// </param>
 internal sealed record SubmitRequest(
     string Provider,
     string Model,
     string EndpointPath,
     bool IsStreaming,
     string Body,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers,
+    string? Tenant = null);
 
 /// <summary>
 /// Result of a submission. The id counter advances for every submission, so <see cref="RequestId"/> is

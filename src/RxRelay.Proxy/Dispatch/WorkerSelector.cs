@@ -45,15 +45,15 @@ internal sealed class WorkerSelector
     /// </summary>
     public WorkerState? Select(PendingRequest request)
     {
-        var model = request.Submit.Model;
         var provider = request.Submit.Provider;
-        return Select(_indexByProvider.GetValueOrDefault(provider), provider, model)
-            ?? Select(_indexAnyProvider, AnyProviderCursor, model);
+        return Select(_indexByProvider.GetValueOrDefault(provider), provider, request.Submit)
+            ?? Select(_indexAnyProvider, AnyProviderCursor, request.Submit);
     }
 
-    /// <summary>True if any non-draining worker of any provider advertises the model or <c>*</c>.</summary>
-    public bool AnyWorkerAdvertises(string model) =>
-        _indexAnyProvider.ExactFor(model).Concat(_indexAnyProvider.Wildcard).Any(w => !w.IsDraining && !w.IsLost);
+    /// <summary>True if any non-draining worker of any provider that may serve the request advertises its model or <c>*</c>.</summary>
+    public bool AnyWorkerAdvertises(SubmitRequest request) =>
+        _indexAnyProvider.ExactFor(request.Model).Concat(_indexAnyProvider.Wildcard)
+            .Any(w => !w.IsDraining && !w.IsLost && w.Serves(request));
 
     /// <summary>
     /// Minimum selection load wins; ties go round-robin: the first tied worker registered after the
@@ -61,16 +61,17 @@ internal sealed class WorkerSelector
     /// registration sequences, which do not shift when workers leave (upstream uses list indexes).
     /// One pass over the compatible workers only.
     /// </summary>
-    private WorkerState? Select(WorkerIndex? index, string cursorProvider, string model)
+    private WorkerState? Select(WorkerIndex? index, string cursorProvider, SubmitRequest request)
     {
         if (index is null) return null;
+        var model = request.Model;
         var cursor = _cursors.GetValueOrDefault((cursorProvider, model), long.MinValue);
         WorkerState? first = null;
         WorkerState? next = null;
         foreach (var worker in index.ExactFor(model).Concat(index.Wildcard))
         {
             Visits++;
-            if (!worker.CanTakeWork) continue;
+            if (!worker.CanTakeWork || !worker.Serves(request)) continue;
             var load = worker.SelectionLoad;
             if (first is null || load < first.SelectionLoad)
             {

@@ -52,6 +52,12 @@ internal sealed class WorkerState
 
     public bool CanTakeWork => !IsDraining && !IsLost && SelectionLoad < MaxConcurrent;
 
+    /// <summary>Id of the client API key the worker registered with; null for a shared-secret worker.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>A shared-secret worker serves every request; a key worker only requests of its own key.</summary>
+    public bool Serves(SubmitRequest request) => Tenant is null || string.Equals(Tenant, request.Tenant, StringComparison.Ordinal);
+
     public void SetModels(IReadOnlyList<string> models)
     {
         Models = models;

@@ -9,8 +9,12 @@ namespace RxRelay.Proxy.Http;
 internal static class ClientApiKeyCheck
 {
     /// <summary>The 401 body text for the failure, or null when the key is valid.</summary>
-    public static string? Problem(IHeaderDictionary headers, InMemoryApiKeyStore keys)
+    /// <param name="headers">The request's headers; only <c>authorization</c> is read.</param>
+    /// <param name="keys">The live keys.</param>
+    /// <param name="keyId">The id of the valid key (the request's tenant); null on failure.</param>
+    public static string? Problem(IHeaderDictionary headers, InMemoryApiKeyStore keys, out string? keyId)
     {
+        keyId = null;
         if (!headers.TryGetValue("authorization", out var values) || values.Count == 0 || values[0] is not { } raw)
         {
             return "API key required";
@@ -23,7 +27,8 @@ internal static class ClientApiKeyCheck
 
         // Only a case-sensitive "Bearer " is stripped; otherwise the whole value is the key (upstream rule).
         var token = raw.StartsWith("Bearer ", StringComparison.Ordinal) ? raw["Bearer ".Length..] : raw;
-        return keys.Validate(token) ? null : "Invalid API key";
+        keyId = keys.Authenticate(token);
+        return keyId is null ? "Invalid API key" : null;
     }
 
     /// <summary>401 with <c>{"error":{"type":"auth_error","message":…}}</c>.</summary>

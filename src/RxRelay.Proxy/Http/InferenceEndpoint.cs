@@ -102,10 +102,17 @@ internal sealed partial class InferenceEndpoint(
             return null;
         }
 
-        if (options.RequireApiKeys && ClientApiKeyCheck.Problem(context.Request.Headers, keys) is { } problem)
+        string? tenant = null;
+        if (options.RequireApiKeys && ClientApiKeyCheck.Problem(context.Request.Headers, keys, out tenant) is { } problem)
         {
             await ClientApiKeyCheck.WriteUnauthorizedAsync(context, problem);
             return null;
+        }
+
+        if (!options.RequireApiKeys && options.AllowApiKeyWorkers)
+        {
+            // Keys are optional here: a valid one still reaches its own key workers; anything else is no key.
+            tenant = ClientApiKeyCheck.Problem(context.Request.Headers, keys, out var optional) is null ? optional : null;
         }
 
         if (InferenceRequestParser.Parse(text) is not { } fields)
@@ -114,6 +121,7 @@ internal sealed partial class InferenceEndpoint(
             return null;
         }
 
-        return new SubmitRequest(options.Provider, fields.Model, endpointPath, fields.Stream, text, WorkerHeaderForwarding.From(context.Request.Headers));
+        return new SubmitRequest(
+            options.Provider, fields.Model, endpointPath, fields.Stream, text, WorkerHeaderForwarding.From(context.Request.Headers), tenant);
     }
 }

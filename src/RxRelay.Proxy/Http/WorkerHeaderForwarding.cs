@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.Admin;
 using RxRelay.Proxy.WorkerSockets;
 
 namespace RxRelay.Proxy.Http;
@@ -6,12 +7,14 @@ namespace RxRelay.Proxy.Http;
 /// <summary>
 /// The client headers sent to the worker (docs/protocol.md#http-forwarded-headers): all except <c>content-length</c>,
 /// <c>connection</c>, <c>host</c>; names lowercase; values that are not visible ASCII dropped; a repeated
-/// header keeps only its last value.
+/// header keeps only its last value. RxRelay also drops the proxy's own client API key: an
+/// <c>authorization</c> or <c>x-api-key</c> value holding a <c>mr_live_</c> key never leaves the proxy.
 /// </summary>
 /// <remarks>
-/// This is upstream's rule, kept on purpose: the upstream worker applies its own filtering and some
-/// deployments rely on e.g. <c>authorization</c> reaching the backend. docs/differences-from-upstream.md#kept-header-forwarding says what
-/// that forwards (hop-by-hop headers, cookies, the proxy's own API key); RxRelay keeps the wire behaviour.
+/// Otherwise this is upstream's rule, kept on purpose: the upstream worker applies its own filtering and some
+/// deployments rely on e.g. <c>authorization</c> reaching the backend (a backend's own key still does).
+/// docs/differences-from-upstream.md#kept-header-forwarding says what that forwards (hop-by-hop headers,
+/// cookies); upstream forwards the proxy's key too, which let any worker collect every client's key.
 /// </remarks>
 internal static class WorkerHeaderForwarding
 {
@@ -24,6 +27,12 @@ internal static class WorkerHeaderForwarding
             var lower = name.ToLowerInvariant();
             if (lower is "content-length" or "connection" or "host" || values.Count == 0)
             {
+                continue;
+            }
+
+            if (lower is "authorization" or "x-api-key" && values.Any(CarriesProxyKey))
+            {
+                // Dropped whole, all its values: what remains of a header that carried the key is not worth guessing at.
                 continue;
             }
 
@@ -40,4 +49,12 @@ internal static class WorkerHeaderForwarding
 
         return forwarded;
     }
+
+    /// <summary>
+    /// True when the value holds one of this proxy's client keys in any form (<c>Bearer mr_live_…</c>, bare,
+    /// odd casing or spacing). Matching the key's prefix anywhere is deliberately broad: no backend issues
+    /// <c>mr_live_</c> keys, and a revoked or mistyped proxy key must not leak either.
+    /// </summary>
+    private static bool CarriesProxyKey(string? value) =>
+        value is not null && value.Contains(ApiKeyGenerator.KeyPrefix, StringComparison.Ordinal);
 }

@@ -29,8 +29,13 @@ internal sealed class WorkerAuthenticator(ProxyOptions options, InMemoryApiKeySt
     public const string RateLimitedReason = "worker authentication temporarily rate limited";
 
     /// <summary>Authenticates a connection for <paramref name="provider"/> from <paramref name="identity"/>.</summary>
-    public WorkerAuthResult Authenticate(IHeaderDictionary headers, IQueryCollection query, string provider, string identity)
+    /// <param name="tenant">
+    /// On acceptance by a client API key, that key's id: the worker then serves only requests authenticated
+    /// by the same key (docs/protocol.md#auth). Null for the static secret (the worker serves everyone) and on failure.
+    /// </param>
+    public WorkerAuthResult Authenticate(IHeaderDictionary headers, IQueryCollection query, string provider, string identity, out string? tenant)
     {
+        tenant = null;
         if (limiter.IsBlocked(identity))
         {
             return WorkerAuthResult.RateLimited;
@@ -42,9 +47,18 @@ internal sealed class WorkerAuthenticator(ProxyOptions options, InMemoryApiKeySt
             return WorkerAuthResult.Failed;
         }
 
-        if (MatchesStaticSecret(provider, secret) || keys.Validate(secret))
+        if (MatchesStaticSecret(provider, secret))
         {
             limiter.RecordSuccess(identity);
+            return WorkerAuthResult.Accepted;
+        }
+
+        // Upstream lets any client key register a worker that then receives every client's prompts. RxRelay
+        // only looks at keys when the operator opted in, so by default a key is just a wrong secret (counted).
+        if (options.AllowApiKeyWorkers && keys.Authenticate(secret) is { } keyId)
+        {
+            limiter.RecordSuccess(identity);
+            tenant = keyId;
             return WorkerAuthResult.Accepted;
         }
 

@@ -52,7 +52,7 @@ internal sealed class WorkerConnectEndpoint(
 
         var provider = context.Request.Query["provider"] is { Count: > 0 } p ? p[0]! : DefaultProvider;
         var identity = ClientIdentity.From(context, options.TrustedProxies);
-        var result = authenticator.Authenticate(context.Request.Headers, context.Request.Query, provider, identity);
+        var result = authenticator.Authenticate(context.Request.Headers, context.Request.Query, provider, identity, out var tenant);
         using var slot = result == WorkerAuthResult.Accepted ? slots.TryEnterWorker() : slots.TryEnterUnauthenticated();
         if (slot is null)
         {
@@ -69,7 +69,7 @@ internal sealed class WorkerConnectEndpoint(
         }
 
         var guard = (context.Features.Get<IHttpUpgradeFeature>() as FrameGuardUpgradeFeature)?.Guard;
-        var session = new WorkerSocketSession(socket, provider, dispatcher, options, time, logger, guard);
+        var session = new WorkerSocketSession(socket, provider, dispatcher, options, time, logger, guard) { Tenant = tenant };
         await session.RunAsync(context.RequestAborted);
     }
 

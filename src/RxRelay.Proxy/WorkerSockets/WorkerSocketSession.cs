@@ -31,6 +31,9 @@ internal sealed partial class WorkerSocketSession
         this._guard = guard;
     }
 
+    /// <summary>The id of the client API key the worker authenticated with; null for the shared secret (serves everyone).</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>Runs the connection to its end. The registration deadline starts before this method first yields.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -52,9 +55,13 @@ internal sealed partial class WorkerSocketSession
             outbox.ExtraAckWarnings = [ModelsTruncatedWarning];
         }
 
-        var registration = _dispatcher.RegisterWorker(_provider, register with { Models = models }, outbox);
+        var registration = _dispatcher.RegisterWorker(_provider, register with { Models = models }, outbox, Tenant);
         var workerId = _registeredWorkerId = registration.WorkerId;
         WorkerSocketLog.Registered(_logger, workerId, _provider, register.WorkerName, registration.Models, register.MaxConcurrent);
+        if (Tenant is { } tenant)
+        {
+            WorkerSocketLog.TenantWorker(_logger, workerId, tenant);
+        }
         if (models.Count < advertised)
         {
             WorkerSocketLog.ModelsCapped(_logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);

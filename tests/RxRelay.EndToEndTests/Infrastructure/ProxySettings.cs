@@ -28,6 +28,10 @@ internal sealed record ProxySettings
 
     public int ShutdownTimeoutSecs { get; init; } = 5;
 
+    public bool RequireApiKeys { get; init; }
+
+    public bool AllowApiKeyWorkers { get; init; }
+
     public IEnumerable<string> ToArguments()
     {
         yield return "--listen";
@@ -68,6 +72,16 @@ internal sealed record ProxySettings
         {
             yield return "--request-timeout";
             yield return requestTimeout.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (RequireApiKeys)
+        {
+            yield return "--require-api-keys";
+        }
+
+        if (AllowApiKeyWorkers)
+        {
+            yield return "--allow-api-key-workers";
         }
     }
 

@@ -37,9 +37,11 @@ public sealed class WorkerAuthScenarios(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task WorkerWithApiKeyAsSecret_NoStaticSecret_RegistersAndServes()
+    public async Task WorkerWithApiKeyAsSecret_AllowedNoStaticSecret_RegistersAndServesItsKeyWithoutForwardingIt()
     {
-        await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { WorkerSecret = null, AdminToken = "admin-secret" });
+        // RxRelay: key workers are opt-in and serve only their own key's requests (issue 12 item 1).
+        await using var cluster = await RelayCluster.StartAsync(
+            output, new ProxySettings { WorkerSecret = null, AdminToken = "admin-secret", RequireApiKeys = true, AllowApiKeyWorkers = true });
         var backend = cluster.Own(await MockBackend.StartAsync());
         using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/keys")
         {
@@ -53,10 +55,12 @@ public sealed class WorkerAuthScenarios(ITestOutputHelper output)
         Assert.StartsWith("mr_live_", secret, StringComparison.Ordinal);
 
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress) with { Secret = secret });
-        var (response, body) = await cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
+        var (response, body) = await cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false), [("Authorization", "Bearer " + secret)]);
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("""{"path":"/v1/chat/completions"}""", body);
-        Assert.Equal(Bodies.Chat(stream: false), Assert.Single(backend.Calls).Body);
+        var call = Assert.Single(backend.Calls);
+        Assert.Equal(Bodies.Chat(stream: false), call.Body);
+        Assert.False(call.Headers.ContainsKey("authorization"));
     }
 }

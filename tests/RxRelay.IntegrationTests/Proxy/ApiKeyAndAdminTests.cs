@@ -184,9 +184,10 @@ public sealed class ApiKeyAndAdminTests
     }
 
     [Fact]
-    public async Task WorkerConnect_ApiKeyAsSecret_RegistersUnderAnyProvider()
+    public async Task WorkerConnect_ApiKeyAsSecretWhenAllowed_RegistersUnderAnyProvider()
     {
-        await using var host = await ProxyTestHost.StartAsync(o => o with { AdminToken = AdminToken, WorkerSecret = null });
+        // Upstream accepts key workers unconditionally; RxRelay only with --allow-api-key-workers (issue 12 item 1).
+        await using var host = await ProxyTestHost.StartAsync(o => o with { AdminToken = AdminToken, WorkerSecret = null, AllowApiKeyWorkers = true });
         using var admin = Admin(host);
         var secret = (await CreateKeyAsync(admin)).GetProperty("secret").GetString();
         await using var worker = await ScriptedWorker.ConnectAsync(host.WorkerUri("somebody-else"), secret);

@@ -31,4 +31,26 @@ public sealed class WorkerHeaderForwardingTests
 
         Assert.Equal(new Dictionary<string, string> { ["x-multi"] = "second" }, WorkerHeaderForwarding.From(headers));
     }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer mr_live_AbCdEfGhIjKlMnOpQrStUvWxYz012345")]
+    [InlineData("Authorization", "mr_live_AbCdEfGhIjKlMnOpQrStUvWxYz012345")]
+    [InlineData("Authorization", "bearer  mr_live_AbCdEfGhIjKlMnOpQrStUvWxYz012345")]
+    [InlineData("X-Api-Key", "mr_live_AbCdEfGhIjKlMnOpQrStUvWxYz012345")]
+    public void From_ProxyClientApiKey_IsNotForwarded(string name, string value)
+    {
+        var headers = new HeaderDictionary { [name] = value, ["X-Trace-Id"] = "trace-123" };
+
+        Assert.Equal(new Dictionary<string, string> { ["x-trace-id"] = "trace-123" }, WorkerHeaderForwarding.From(headers));
+    }
+
+    [Fact]
+    public void From_BackendCredentials_AreStillForwarded()
+    {
+        var headers = new HeaderDictionary { ["Authorization"] = "Bearer sk-backend", ["X-Api-Key"] = "sk-ant-backend" };
+
+        Assert.Equal(
+            new Dictionary<string, string> { ["authorization"] = "Bearer sk-backend", ["x-api-key"] = "sk-ant-backend" },
+            WorkerHeaderForwarding.From(headers));
+    }
 }

@@ -19,10 +19,13 @@ public sealed class WorkerAuthenticatorTests
         _limiter = new AuthRateLimiter(_time);
     }
 
-    private WorkerAuthenticator CreateSut(string? secret = "top-secret") =>
-        new(new ProxyOptions { Provider = "openai", WorkerSecret = secret }, _keys, _limiter);
+    private WorkerAuthenticator CreateSut(string? secret = "top-secret", bool allowKeys = false) =>
+        new(new ProxyOptions { Provider = "openai", WorkerSecret = secret, AllowApiKeyWorkers = allowKeys }, _keys, _limiter);
 
-    private static WorkerAuthResult Auth(WorkerAuthenticator sut, string? header, string? query, string provider = "openai")
+    private static WorkerAuthResult Auth(WorkerAuthenticator sut, string? header, string? query, string provider = "openai") =>
+        Auth(sut, header, query, provider, out _);
+
+    private static WorkerAuthResult Auth(WorkerAuthenticator sut, string? header, string? query, string provider, out string? tenant)
     {
         var headers = new HeaderDictionary();
         if (header is not null)
@@ -36,7 +39,7 @@ public sealed class WorkerAuthenticatorTests
             queryValues["worker_secret"] = query;
         }
 
-        return sut.Authenticate(headers, new QueryCollection(queryValues), provider, ClientIdentity.Unknown);
+        return sut.Authenticate(headers, new QueryCollection(queryValues), provider, ClientIdentity.Unknown, out tenant);
     }
 
     [Theory]
@@ -78,11 +81,64 @@ public sealed class WorkerAuthenticatorTests
     public void Authenticate_StaticSecretForOtherProvider_Fails() =>
         Assert.Equal(WorkerAuthResult.Failed, Auth(CreateSut(), "top-secret", null, "anthropic"));
 
-    [Fact]
-    public void Authenticate_ApiKeyWithoutStaticSecret_AcceptedUnderAnyProvider()
+    [Theory]
+    [InlineData("top-secret", "openai")]
+    [InlineData("top-secret", "whatever")]
+    [InlineData(null, "whatever")]
+    public void Authenticate_ApiKeyWorkersNotAllowed_FailsLikeAWrongSecret(string? staticSecret, string provider)
     {
-        var (_, secret) = _keys.Create("worker-key");
+        var (_, key) = _keys.Create("client-key");
+        var sut = CreateSut(staticSecret);
 
-        Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null), secret, null, "whatever"));
+        Assert.Equal(WorkerAuthResult.Failed, Auth(sut, key, null, provider));
+    }
+
+    [Fact]
+    public void Authenticate_ApiKeyWorkersNotAllowed_ValidKeyCountsTowardTheLimit()
+    {
+        var (_, key) = _keys.Create("client-key");
+        var sut = CreateSut();
+        for (var i = 0; i < 3; i++)
+        {
+            Auth(sut, key, null);
+        }
+
+        Assert.Equal(WorkerAuthResult.RateLimited, Auth(sut, "top-secret", null));
+    }
+
+    [Fact]
+    public void Authenticate_ApiKeyWorkersAllowed_AcceptedUnderAnyProviderAsThatKeysTenant()
+    {
+        var (record, key) = _keys.Create("worker-key");
+
+        Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null, allowKeys: true), key, null, "whatever", out var tenant));
+        Assert.Equal(record.Id, tenant);
+    }
+
+    [Fact]
+    public void Authenticate_StaticSecretWithKeysAllowed_SharedWorkerWithoutTenant()
+    {
+        Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(allowKeys: true), "top-secret", null, "openai", out var tenant));
+        Assert.Null(tenant);
+    }
+
+    [Fact]
+    public void Authenticate_RevokedKeyWithKeysAllowed_Fails()
+    {
+        var (record, key) = _keys.Create("worker-key");
+        _keys.Revoke(record.Id);
+
+        Assert.Equal(WorkerAuthResult.Failed, Auth(CreateSut(allowKeys: true), key, null, "openai", out var tenant));
+        Assert.Null(tenant);
+    }
+
+    [Fact]
+    public void Authenticate_ApiKeyWorkersNotAllowed_KeyIsNotMarkedUsed()
+    {
+        var (_, key) = _keys.Create("client-key");
+
+        Auth(CreateSut(), key, null);
+
+        Assert.Null(Assert.Single(_keys.List()).LastUsedAt);
     }
 }
