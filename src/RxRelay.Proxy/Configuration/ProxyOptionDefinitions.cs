@@ -38,6 +38,9 @@ internal static class ProxyOptionDefinitions
         new("--trusted-proxies", "RXRELAY_TRUSTED_PROXIES",
             "Comma-separated CIDRs/IPs of reverse proxies whose X-Forwarded-For is believed [default: none]",
             static (o, raw) => Lift(OptionValues.Networks(raw), v => o with { TrustedProxies = v })),
+        Time("--worker-first-event-timeout-secs", "RXRELAY_WORKER_FIRST_EVENT_TIMEOUT_SECS",
+            $"Seconds a worker has to start a stream before it is ejected while a peer is healthy, 0 = never [default: {ProxyOptions.DefaultWorkerFirstEventTimeoutSeconds}]",
+            OptionValues.Seconds, static (o, v) => o with { WorkerFirstEventTimeout = v }),
     ];
 
     private static OptionDefinition Text(

@@ -7,7 +7,8 @@ namespace RxRelay.Proxy.Dispatch;
 /// <c>*</c> worker, O(log n);</item>
 /// <item>one ordered set per model (across providers): a worker with k models finds its earliest
 /// compatible request with k lookups, O(k log n), never scanning requests it can't serve;</item>
-/// <item>a depth per provider, for <c>max_queue_len</c> and <c>/admin/stats</c>.</item>
+/// <item>a depth per provider, for <c>max_queue_len</c> and <c>/admin/stats</c>, and how many of those
+/// count against the unserved share (docs/protocol.md#queue).</item>
 /// </list>
 /// Ordering by original queue time means a requeued request goes ahead of everything submitted after
 /// it (upstream's "front of the queue"), while an even older queued request keeps its place.
@@ -24,6 +25,8 @@ internal sealed class RequestQueue : IDisposable
     private readonly SortedSet<PendingRequest> _all = new(ByAge);
     private readonly Dictionary<string, SortedSet<PendingRequest>> _byModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _depthByProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _unservedByProvider = new(StringComparer.Ordinal);
+    private readonly HashSet<PendingRequest> _unserved = [];
     private readonly List<string> _providersInOrder = [];
     private readonly TimeSpan? _timeout;
     private readonly TimeProvider _time;
@@ -61,10 +64,14 @@ internal sealed class RequestQueue : IDisposable
 
     public int DepthOf(string provider) => _depthByProvider.GetValueOrDefault(provider);
 
+    /// <summary>Queued requests of <paramref name="provider"/> that count against the unserved share.</summary>
+    public int UnservedDepthOf(string provider) => _unservedByProvider.GetValueOrDefault(provider);
+
     public IReadOnlyList<KeyValuePair<string, int>> Depths() =>
         _providersInOrder.Select(p => KeyValuePair.Create(p, _depthByProvider[p])).ToList();
 
-    public void Add(PendingRequest request)
+    /// <summary>Queues <paramref name="request"/>; <paramref name="unserved"/>: it counts against the unserved share.</summary>
+    public void Add(PendingRequest request, bool unserved = false)
     {
         _all.Add(request);
         var model = request.Submit.Model;
@@ -74,6 +81,7 @@ internal sealed class RequestQueue : IDisposable
         if (!_depthByProvider.TryGetValue(provider, out var depth)) _providersInOrder.Add(provider);
         _depthByProvider[provider] = depth + 1;
         request.IsQueued = true;
+        if (unserved) CountUnserved(request, +1);
     }
 
     public void Remove(PendingRequest request)
@@ -85,6 +93,21 @@ internal sealed class RequestQueue : IDisposable
         set.Remove(request);
         if (set.Count == 0) _byModel.Remove(request.Submit.Model);
         _depthByProvider[request.Submit.Provider]--;
+        if (_unserved.Contains(request)) CountUnserved(request, -1);
+    }
+
+    /// <summary>
+    /// <paramref name="worker"/> now serves its models (with <c>*</c>: every model): their queued requests stop
+    /// counting against the unserved share. The reverse never happens: a request queued while its model
+    /// was served keeps its place in the served count when the model's last worker leaves.
+    /// </summary>
+    public void MarkServed(WorkerState worker)
+    {
+        if (_unserved.Count == 0 || worker.IsDraining) return;
+        var candidates = worker.HasWildcard
+            ? _unserved.ToList()
+            : worker.Models.SelectMany(m => _byModel.GetValueOrDefault(m) ?? []).Where(_unserved.Contains).ToList();
+        foreach (var request in candidates) CountUnserved(request, -1);
     }
 
     /// <summary>The oldest queued request <paramref name="worker"/> can serve, from any provider.</summary>
@@ -128,6 +151,14 @@ internal sealed class RequestQueue : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _timer?.Dispose();
+
+    private void CountUnserved(PendingRequest request, int delta)
+    {
+        if (delta > 0) _unserved.Add(request);
+        else _unserved.Remove(request);
+        var provider = request.Submit.Provider;
+        _unservedByProvider[provider] = _unservedByProvider.GetValueOrDefault(provider) + delta;
+    }
 
     /// <summary>Boundary inclusive: a request expires when now ≥ original queue time + timeout.</summary>
     private void ExpireDue(TimeSpan timeout)
