@@ -41,6 +41,9 @@ internal static class ProxyOptionDefinitions
         new("--allow-api-key-workers", "RXRELAY_ALLOW_API_KEY_WORKERS",
             "Opt in: a client API key may register a worker, which serves only that key's requests (env: true/false)",
             static (o, raw) => Lift(OptionValues.Boolean(raw), v => o with { AllowApiKeyWorkers = v }), IsSwitch: true),
+        Time("--worker-first-event-timeout-secs", "RXRELAY_WORKER_FIRST_EVENT_TIMEOUT_SECS",
+            $"Seconds a worker has to start a stream before it is ejected while a peer is healthy, 0 = never [default: {ProxyOptions.DefaultWorkerFirstEventTimeoutSeconds}]",
+            OptionValues.Seconds, static (o, v) => o with { WorkerFirstEventTimeout = v }),
     ];
 
     private static OptionDefinition Text(

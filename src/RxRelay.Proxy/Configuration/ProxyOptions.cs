@@ -42,6 +42,9 @@ public sealed record ProxyOptions
     /// <summary>Default of <see cref="RequestEventCapacity"/>, also the dispatch core's own default.</summary>
     public const int DefaultRequestEventCapacity = 256;
 
+    /// <summary>Default of <see cref="WorkerFirstEventTimeout"/>, in seconds.</summary>
+    public const int DefaultWorkerFirstEventTimeoutSeconds = 10;
+
     /// <summary>Address Kestrel binds, <c>host:port</c> (<c>--listen</c> / <c>LISTEN_ADDR</c>). Port 0 picks a free port.</summary>
     public string Listen { get; init; } = DefaultListen;
 
@@ -116,6 +119,14 @@ public sealed record ProxyOptions
     public bool AllowApiKeyWorkers { get; init; }
 
     /// <summary>
+    /// How long a worker has to send the first event of a streaming request before it is ejected as an
+    /// outlier while another worker for the model is healthy (<c>--worker-first-event-timeout-secs</c> /
+    /// <c>RXRELAY_WORKER_FIRST_EVENT_TIMEOUT_SECS</c>, docs/protocol.md#outlier-ejection);
+    /// <see cref="TimeSpan.Zero"/> turns ejection off. Upstream has no such rule.
+    /// </summary>
+    public TimeSpan WorkerFirstEventTimeout { get; init; } = TimeSpan.FromSeconds(DefaultWorkerFirstEventTimeoutSeconds);
+
+    /// <summary>
     /// What is wrong with the durations, one line each (empty when nothing): each must lie in
     /// 0..<see cref="OptionValues.MaxSeconds"/> seconds, as the parser enforces for flags, so options
     /// built in code cannot reach .NET's timer limits either (a longer timer throws on first use).
@@ -130,6 +141,7 @@ public sealed record ProxyOptions
         Check(nameof(ShutdownTimeout), ShutdownTimeout);
         Check(nameof(RegistrationTimeout), RegistrationTimeout);
         Check(nameof(ClientStallTimeout), ClientStallTimeout);
+        Check(nameof(WorkerFirstEventTimeout), WorkerFirstEventTimeout);
         return errors;
 
         void Check(string name, TimeSpan value)

@@ -17,21 +17,36 @@ internal sealed partial class DispatchCore
             new RequestStream(_options.StreamBufferChunks, _options.StreamBufferChars));
         if (!TryAssign(request))
         {
-            if (_options.MaxQueueLength is { } max && _queue.DepthOf(submit.Provider) >= max)
+            var served = _selector.AnyWorkerAdvertises(submit);
+            if (!HasQueueRoom(submit.Provider, served))
             {
-                var kind = _selector.AnyWorkerAdvertises(submit)
-                    ? DispatchFailureKind.QueueFull
-                    : DispatchFailureKind.NoWorkersAvailable;
+                var kind = served ? DispatchFailureKind.QueueFull : DispatchFailureKind.NoWorkersAvailable;
                 Settle();
                 return new SubmitOutcome(request.Id, null, DispatchFailure.Of(kind));
             }
 
-            _queue.Add(request);
+            _queue.Add(request, unserved: !served);
         }
 
         _requests.Add(request.Id, request);
         Settle();
         return new SubmitOutcome(request.Id, new RequestHandle(request.Id, request.Stream.Reader), null);
+    }
+
+    /// <summary>
+    /// docs/protocol.md#queue: requests for served models count only each other against
+    /// <c>max_queue_len</c>; a request for a model nobody serves takes free room only, and only up to the
+    /// unserved share (<see cref="DispatchOptions.UnservedQueuePercent"/>), so a flood of them never
+    /// starves served models.
+    /// </summary>
+    private bool HasQueueRoom(string provider, bool served)
+    {
+        if (_options.MaxQueueLength is not { } max) return true;
+        var depth = _queue.DepthOf(provider);
+        var unserved = _queue.UnservedDepthOf(provider);
+        return served
+            ? depth - unserved < max
+            : depth < max && unserved < _options.UnservedQueueLength(max);
     }
 
     /// <summary>
@@ -89,22 +104,30 @@ internal sealed partial class DispatchCore
     {
         if (_requests.TryGetValue(requestId, out var request) && request.Worker == worker)
         {
+            _outliers.Untrack(request); // its first event, if it was still awaiting one
             if (!request.Submit.IsStreaming) return FrameVerdict.Dropped;
             if (request.Stream.TryWriteChunk(text)) return FrameVerdict.Accepted;
             AbortInFlight(request, CancelReason.ClientDisconnect, DispatchFailureKind.ClientTooSlow);
             return FrameVerdict.Dropped;
         }
 
-        if (worker.WasCancelled(requestId)) return FrameVerdict.Dropped;
+        if (worker.WasCancelled(requestId))
+        {
+            HealOnAnswer(worker, requestId);
+            return FrameVerdict.Dropped;
+        }
+
         RemoveWorker(worker, WorkerCloseReasons.ProtocolErrorCode, WorkerCloseReasons.ProtocolError);
         return FrameVerdict.ProtocolViolation;
     }
 
     private FrameVerdict ApplyComplete(WorkerState worker, ResponseComplete response)
     {
-        if (!_requests.TryGetValue(response.RequestId, out var request) || request.Worker is null)
+        if (!_requests.TryGetValue(response.RequestId, out var request) || request.Worker is null
+            || (request.Worker != worker && worker.WasCancelled(response.RequestId))) // moved off it by an ejection
         {
             worker.ForgetCancelled(response.RequestId);
+            HealOnAnswer(worker, response.RequestId);
             return FrameVerdict.Dropped;
         }
 
@@ -132,9 +155,10 @@ internal sealed partial class DispatchCore
     }
 
     /// <summary>Takes the request off its worker: in-flight list and reported load (not below 0).</summary>
-    private static void Detach(PendingRequest request)
+    private void Detach(PendingRequest request)
     {
         var worker = request.Worker!;
+        _outliers.Untrack(request);
         worker.InFlight.Remove(request);
         if (worker.ReportedLoad > 0) worker.ReportedLoad--;
         request.Worker = null;
@@ -163,6 +187,7 @@ internal sealed partial class DispatchCore
         request.Worker = worker;
         worker.InFlight.Add(request);
         worker.ReportedLoad++;
+        _outliers.Track(request);
         var submit = request.Submit;
         Send(worker, new WorkerRequest(
             request.Id, submit.Model, submit.EndpointPath, submit.IsStreaming, submit.Body, submit.Headers));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RxRelay.Protocol.Messages;
 
 namespace RxRelay.Proxy.Dispatch;
@@ -18,8 +20,9 @@ namespace RxRelay.Proxy.Dispatch;
 /// <para>
 /// Its state is all here; the parts with rules of their own are collaborators it owns:
 /// <see cref="WorkerSelector"/> (model indexes, round robin), <see cref="RequestQueue"/> (queue order and
-/// the queue timeout) and <see cref="DrainState"/>. Request operations are in
-/// <c>DispatchCore.Requests.cs</c>.
+/// the queue timeout), <see cref="OutlierDetector"/> (first-event deadlines, ejections) and
+/// <see cref="DrainState"/>. Request operations are in <c>DispatchCore.Requests.cs</c>, outlier ejection
+/// in <c>DispatchCore.Outliers.cs</c>.
 /// </para>
 /// </summary>
 internal sealed partial class DispatchCore : IDisposable
@@ -27,6 +30,7 @@ internal sealed partial class DispatchCore : IDisposable
     private readonly DispatchOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<Action> _post;
+    private readonly ILogger _logger;
 
     // Registration order: snapshots, /v1/models and drain walk it; keyed by the never-reused sequence.
     private readonly SortedDictionary<long, WorkerState> _workers = [];
@@ -36,6 +40,7 @@ internal sealed partial class DispatchCore : IDisposable
     private readonly WorkerSelector _selector = new();
     private readonly RequestQueue _queue;
     private readonly DrainState _drain;
+    private readonly OutlierDetector _outliers;
     private long _workerCounter;
     private long _requestCounter;
 
@@ -47,7 +52,8 @@ internal sealed partial class DispatchCore : IDisposable
     /// (right after the current operation when the timer fired inside one); tests pass <c>a => a()</c>
     /// because <c>FakeTimeProvider.Advance</c> fires timers on the test thread.
     /// </param>
-    public DispatchCore(DispatchOptions options, TimeProvider time, Action<Action> post)
+    /// <param name="logger">Where outlier ejections are logged; none when null.</param>
+    public DispatchCore(DispatchOptions options, TimeProvider time, Action<Action> post, ILogger? logger = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(options));
@@ -56,6 +62,8 @@ internal sealed partial class DispatchCore : IDisposable
         _post = post;
         _queue = new RequestQueue(options.QueueTimeout, time, () => _post(OnQueueDeadline), ExpireQueued);
         _drain = new DrainState(time, () => _post(OnDrainDeadline));
+        _outliers = new OutlierDetector(options, time, () => _post(OnOutlierDeadline));
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Requests currently queued or in flight.</summary>
@@ -78,6 +86,7 @@ internal sealed partial class DispatchCore : IDisposable
     {
         _queue.Dispose();
         _drain.Dispose();
+        _outliers.Dispose();
     }
 
     /// <summary>
@@ -104,8 +113,15 @@ internal sealed partial class DispatchCore : IDisposable
         _workersById.Add(worker.Id, worker);
         _selector.Add(worker);
         Send(worker, new RegisterAck(worker.Id, worker.Models, registration.Warnings, protocolVersion));
-        if (_drain.IsStarted) StartDraining(worker);
-        else PullFor(worker);
+        if (_drain.IsStarted)
+        {
+            StartDraining(worker);
+        }
+        else
+        {
+            _queue.MarkServed(worker);
+            PullFor(worker);
+        }
         Settle();
         return registration;
     }
@@ -120,6 +136,7 @@ internal sealed partial class DispatchCore : IDisposable
         _selector.Remove(worker);
         worker.SetModels(ModelList.Sanitize(models));
         _selector.Add(worker);
+        _queue.MarkServed(worker);
         worker.ReportedLoad = currentLoad;
         PullFor(worker);
         Settle();
@@ -211,6 +228,7 @@ internal sealed partial class DispatchCore : IDisposable
         _workers.Remove(worker.Sequence);
         _workersById.Remove(worker.Id);
         _selector.Remove(worker);
+        _outliers.Forget(worker);
         if (closeCode is { } code) worker.Sink.Close(code, closeReason!);
         RecoverInFlight(worker);
     }
@@ -237,13 +255,20 @@ internal sealed partial class DispatchCore : IDisposable
         foreach (var request in inFlight)
         {
             request.Worker = null;
-            if (request.RequeueCount >= _options.MaxRequeues)
-                Fail(request, DispatchFailureKind.RequeueExhausted);
-            else if (request.Submit.IsStreaming && request.Stream.HasStarted)
-                Fail(request, DispatchFailureKind.WorkerDisconnectedMidStream);
-            else
-                Requeue(request);
+            _outliers.Untrack(request);
+            Recover(request);
         }
+    }
+
+    /// <summary>One request taken off its worker: fail it or requeue it (rules of <see cref="RecoverInFlight"/>).</summary>
+    private void Recover(PendingRequest request)
+    {
+        if (request.RequeueCount >= _options.MaxRequeues)
+            Fail(request, DispatchFailureKind.RequeueExhausted);
+        else if (request.Submit.IsStreaming && request.Stream.HasStarted)
+            Fail(request, DispatchFailureKind.WorkerDisconnectedMidStream);
+        else
+            Requeue(request);
     }
 
     private void StartDraining(WorkerState worker)
@@ -268,6 +293,7 @@ internal sealed partial class DispatchCore : IDisposable
             foreach (var request in worker.InFlight)
             {
                 request.Worker = null;
+                _outliers.Untrack(request);
                 Fail(request, DispatchFailureKind.DrainTimedOut); // no cancel: the close ends the work
             }
 
@@ -294,9 +320,10 @@ internal sealed partial class DispatchCore : IDisposable
         _lostWorkers.Enqueue(worker);
     }
 
-    /// <summary>Ends every public operation: removes lost workers, expires due queued requests and re-arms the queue timer, checks drain.</summary>
+    /// <summary>Ends every public operation: applies due outlier deadlines, removes lost workers, expires due queued requests, re-arms the timers, checks drain.</summary>
     private void Settle()
     {
+        ApplyOutlierDeadlines();
         while (_lostWorkers.TryDequeue(out var lost))
         {
             if (_workersById.ContainsKey(lost.Id))
@@ -304,6 +331,7 @@ internal sealed partial class DispatchCore : IDisposable
         }
 
         _queue.ExpireDueAndRearm();
+        _outliers.Rearm();
         _drain.CompleteIfEmpty(_workers.Count);
     }
 

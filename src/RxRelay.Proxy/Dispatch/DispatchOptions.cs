@@ -37,6 +37,30 @@ internal sealed record DispatchOptions
     /// </summary>
     public long StreamBufferChars { get; init; } = 8L * 1024 * 1024;
 
+    /// <summary>Default of <see cref="UnservedQueuePercent"/>.</summary>
+    public const int DefaultUnservedQueuePercent = 25;
+
+    /// <summary>
+    /// The share of <see cref="MaxQueueLength"/> that requests for models no connected worker serves may
+    /// occupy, in percent, rounded up (so at least 1 when the queue length is not 0). Requests for served
+    /// models do not count them (docs/protocol.md#queue). Range 0..100.
+    /// </summary>
+    public int UnservedQueuePercent { get; init; } = DefaultUnservedQueuePercent;
+
+    /// <summary>
+    /// How long a worker has to send the first event (<c>response_chunk</c> or <c>response_complete</c>) of
+    /// a streaming request before it is ejected, when a peer is healthy (docs/protocol.md#outlier-ejection).
+    /// <see langword="null"/> = never. Default <see cref="Configuration.ProxyOptions.DefaultWorkerFirstEventTimeoutSeconds"/>.
+    /// </summary>
+    public TimeSpan? FirstEventTimeout { get; init; } =
+        TimeSpan.FromSeconds(Configuration.ProxyOptions.DefaultWorkerFirstEventTimeoutSeconds);
+
+    /// <summary>An ejection lasts this × the worker's ejection count (Envoy's base ejection time). Default 30 s.</summary>
+    public TimeSpan BaseEjectionTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest one ejection lasts (Envoy's max ejection time). Default 300 s.</summary>
+    public TimeSpan MaxEjectionTime { get; init; } = TimeSpan.FromSeconds(300);
+
     /// <summary>How many times a request is requeued after losing its worker (upstream: 3, so 4 attempts).</summary>
     public int MaxRequeues { get; init; } = 3;
 
@@ -49,6 +73,14 @@ internal sealed record DispatchOptions
         if (StreamBufferChunks is < 1 or > 65_536) errors.Add("StreamBufferChunks must be in 1..65536.");
         if (StreamBufferChars < 1) errors.Add("StreamBufferChars must be >= 1.");
         if (MaxRequeues < 0) errors.Add("MaxRequeues must be >= 0.");
+        if (UnservedQueuePercent is < 0 or > 100) errors.Add("UnservedQueuePercent must be in 0..100.");
+        if (FirstEventTimeout <= TimeSpan.Zero) errors.Add("FirstEventTimeout must be > 0 or null (never).");
+        if (BaseEjectionTime <= TimeSpan.Zero) errors.Add("BaseEjectionTime must be > 0.");
+        if (MaxEjectionTime < BaseEjectionTime) errors.Add("MaxEjectionTime must be >= BaseEjectionTime.");
         return errors;
     }
+
+    /// <summary>How many unserved requests a queue of <paramref name="maxQueueLength"/> takes (rounded up).</summary>
+    public int UnservedQueueLength(int maxQueueLength) =>
+        (int)(((long)maxQueueLength * UnservedQueuePercent + 99) / 100);
 }

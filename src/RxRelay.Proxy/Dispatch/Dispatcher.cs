@@ -25,9 +25,12 @@ internal sealed partial class Dispatcher : IDisposable
     private bool _disposed;
 
     /// <summary>Creates the dispatcher.</summary>
-    public Dispatcher(DispatchOptions options, TimeProvider time)
+    /// <param name="options">Validated options.</param>
+    /// <param name="time">The only clock.</param>
+    /// <param name="logger">Where the core's rare lines (outlier ejections) go; none when null.</param>
+    public Dispatcher(DispatchOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        _core = new DispatchCore(options, time, PostFromTimer);
+        _core = new DispatchCore(options, time, PostFromTimer, logger);
     }
 
     /// <summary>Completes once <see cref="BeginDrain"/> was called and every worker is gone.</summary>

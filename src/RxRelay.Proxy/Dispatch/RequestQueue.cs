@@ -7,7 +7,8 @@ namespace RxRelay.Proxy.Dispatch;
 /// <c>*</c> worker, O(log n);</item>
 /// <item>one ordered set per model (across providers): a worker with k models finds its earliest
 /// compatible request with k lookups, O(k log n), never scanning requests it can't serve;</item>
-/// <item>a depth per provider, for <c>max_queue_len</c> and <c>/admin/stats</c>.</item>
+/// <item>a depth per provider, for <c>max_queue_len</c> and <c>/admin/stats</c>, and how many of those
+/// count against the unserved share (docs/protocol.md#queue).</item>
 /// </list>
 /// Ordering by original queue time means a requeued request goes ahead of everything submitted after
 /// it (upstream's "front of the queue"), while an even older queued request keeps its place.
@@ -25,6 +26,8 @@ internal sealed class RequestQueue : IDisposable
     private readonly TenantQueueIndex _tenants = new(ByAge);
     private readonly Dictionary<string, SortedSet<PendingRequest>> _byModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _depthByProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _unservedByProvider = new(StringComparer.Ordinal);
+    private readonly HashSet<PendingRequest> _unserved = [];
     private readonly List<string> _providersInOrder = [];
     private readonly TimeSpan? _timeout;
     private readonly TimeProvider _time;
@@ -62,10 +65,14 @@ internal sealed class RequestQueue : IDisposable
 
     public int DepthOf(string provider) => _depthByProvider.GetValueOrDefault(provider);
 
+    /// <summary>Queued requests of <paramref name="provider"/> that count against the unserved share.</summary>
+    public int UnservedDepthOf(string provider) => _unservedByProvider.GetValueOrDefault(provider);
+
     public IReadOnlyList<KeyValuePair<string, int>> Depths() =>
         _providersInOrder.Select(p => KeyValuePair.Create(p, _depthByProvider[p])).ToList();
 
-    public void Add(PendingRequest request)
+    /// <summary>Queues <paramref name="request"/>; <paramref name="unserved"/>: it counts against the unserved share.</summary>
+    public void Add(PendingRequest request, bool unserved = false)
     {
         _all.Add(request);
         var model = request.Submit.Model;
@@ -76,6 +83,7 @@ internal sealed class RequestQueue : IDisposable
         _depthByProvider[provider] = depth + 1;
         _tenants.Add(request);
         request.IsQueued = true;
+        if (unserved) CountUnserved(request, +1);
     }
 
     public void Remove(PendingRequest request)
@@ -88,6 +96,21 @@ internal sealed class RequestQueue : IDisposable
         if (set.Count == 0) _byModel.Remove(request.Submit.Model);
         _depthByProvider[request.Submit.Provider]--;
         _tenants.Remove(request);
+        if (_unserved.Contains(request)) CountUnserved(request, -1);
+    }
+
+    /// <summary>
+    /// <paramref name="worker"/> now serves its models (with <c>*</c>: every model): their queued requests stop
+    /// counting against the unserved share. The reverse never happens: a request queued while its model
+    /// was served keeps its place in the served count when the model's last worker leaves.
+    /// </summary>
+    public void MarkServed(WorkerState worker)
+    {
+        if (_unserved.Count == 0 || worker.IsDraining) return;
+        var candidates = worker.HasWildcard
+            ? _unserved.Where(r => worker.Serves(r.Submit)).ToList()
+            : worker.Models.SelectMany(m => _byModel.GetValueOrDefault(m) ?? []).Where(r => _unserved.Contains(r) && worker.Serves(r.Submit)).ToList();
+        foreach (var request in candidates) CountUnserved(request, -1);
     }
 
     /// <summary>
@@ -135,6 +158,14 @@ internal sealed class RequestQueue : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _timer?.Dispose();
+
+    private void CountUnserved(PendingRequest request, int delta)
+    {
+        if (delta > 0) _unserved.Add(request);
+        else _unserved.Remove(request);
+        var provider = request.Submit.Provider;
+        _unservedByProvider[provider] = _unservedByProvider.GetValueOrDefault(provider) + delta;
+    }
 
     /// <summary>Boundary inclusive: a request expires when now ≥ original queue time + timeout.</summary>
     private void ExpireDue(TimeSpan timeout)

@@ -55,6 +55,10 @@ internal sealed class WorkerSelector
         _indexAnyProvider.ExactFor(request.Model).Concat(_indexAnyProvider.Wildcard)
             .Any(w => !w.IsDraining && !w.IsLost && w.Serves(request));
 
+    /// <summary>Workers of any provider advertising <paramref name="model"/> or <c>*</c>, in no particular order.</summary>
+    public IEnumerable<WorkerState> Advertising(string model) =>
+        _indexAnyProvider.ExactFor(model).Concat(_indexAnyProvider.Wildcard);
+
     /// <summary>
     /// Minimum selection load wins; ties go round-robin: the first tied worker registered after the
     /// last one chosen for this (provider, model), else the first tied worker. Positions are

@@ -48,9 +48,12 @@ internal sealed class WorkerState
     /// <summary>Set when the sink refused a frame; removal follows at the end of the operation.</summary>
     public bool IsLost { get; set; }
 
+    /// <summary>Ejected as an outlier: gets no new work for a while. Set only by <see cref="OutlierDetector"/>.</summary>
+    public bool IsEjected { get; set; }
+
     public uint SelectionLoad => Math.Max(ReportedLoad, (uint)InFlight.Count);
 
-    public bool CanTakeWork => !IsDraining && !IsLost && SelectionLoad < MaxConcurrent;
+    public bool CanTakeWork => !IsDraining && !IsLost && !IsEjected && SelectionLoad < MaxConcurrent;
 
     /// <summary>Id of the client API key the worker registered with; null for a shared-secret worker.</summary>
     public string? Tenant { get; init; }

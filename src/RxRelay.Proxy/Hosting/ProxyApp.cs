@@ -59,13 +59,14 @@ public static class ProxyApp
         MaxQueueLength = options.MaxQueueLength,
         QueueTimeout = options.QueueTimeout == TimeSpan.Zero ? null : options.QueueTimeout,
         StreamBufferChunks = options.RequestEventCapacity,
+        FirstEventTimeout = options.WorkerFirstEventTimeout == TimeSpan.Zero ? null : options.WorkerFirstEventTimeout,
     };
 
     private static void AddServices(IServiceCollection services, ProxyOptions options, TimeProvider time)
     {
         services.AddSingleton(options);
         services.AddSingleton(time);
-        services.AddSingleton(_ => new Dispatcher(ToDispatchOptions(options), time));
+        services.AddSingleton(sp => new Dispatcher(ToDispatchOptions(options), time, sp.GetRequiredService<ILogger<Dispatcher>>()));
         services.AddSingleton<InMemoryApiKeyStore>();
         services.AddSingleton<AuthRateLimiter>();
         services.AddSingleton<WorkerAuthenticator>();

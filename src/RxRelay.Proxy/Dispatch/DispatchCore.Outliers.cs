@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+using RxRelay.Protocol.Messages;
+
+namespace RxRelay.Proxy.Dispatch;
+
+/// <summary>
+/// Outlier ejection (docs/protocol.md#outlier-ejection), after Envoy's: a worker whose streaming request
+/// got no first event within <see cref="DispatchOptions.FirstEventTimeout"/> is ejected while another
+/// worker for that model is healthy. The ejected worker keeps its socket and its started streams; its
+/// requests without a first event get a <c>cancel</c> (<c>timeout</c>) and are requeued, each using up
+/// one requeue attempt (docs/protocol.md#requeue), so a request is never bounced between stuck workers
+/// more often than between lost ones.
+/// </summary>
+internal sealed partial class DispatchCore
+{
+    /// <summary>Outlier timer callback, run on the single writer; <see cref="Settle"/> does the work.</summary>
+    private void OnOutlierDeadline()
+    {
+        _outliers.OnDeadlineReached();
+        Settle();
+    }
+
+    /// <summary>Ejects workers with overdue requests (when a peer is healthy) and ends due ejections.</summary>
+    private void ApplyOutlierDeadlines()
+    {
+        while (_outliers.NextOverdue() is { } request)
+        {
+            // Never eject the last healthy-looking worker for the model (Envoy's max ejection percent):
+            // its requests would have nowhere to go.
+            if (request.Worker is { IsEjected: false } worker && HasHealthyPeer(worker, request.Submit.Model))
+                Eject(worker, request.Submit.Model);
+        }
+
+        while (_outliers.NextEjectionEnded() is { } worker) PullFor(worker);
+    }
+
+    private bool HasHealthyPeer(WorkerState worker, string model) =>
+        _selector.Advertising(model).Any(peer => peer != worker && _outliers.IsHealthy(peer));
+
+    private void Eject(WorkerState worker, string model)
+    {
+        var notStarted = worker.InFlight.Where(_outliers.IsAwaiting).ToList();
+        var period = _outliers.Eject(worker, notStarted.Select(r => r.Id));
+        foreach (var request in notStarted)
+        {
+            Detach(request);
+            worker.RememberCancelled(request.Id);
+            Send(worker, new CancelRequest(request.Id, CancelReason.Timeout));
+            Recover(request);
+        }
+
+        DispatchLog.WorkerEjected(
+            _logger, worker.Id, worker.Provider, model, _outliers.Timeout!.Value.TotalSeconds, notStarted.Count, period.TotalSeconds);
+    }
+
+    /// <summary>A late answer for a request moved off an ejected worker ends its ejection at once.</summary>
+    private void HealOnAnswer(WorkerState worker, string requestId)
+    {
+        if (!_outliers.HealOnAnswer(worker, requestId)) return;
+        DispatchLog.WorkerHealed(_logger, worker.Id, worker.Provider);
+        PullFor(worker);
+    }
+}

@@ -1,0 +1,153 @@
+namespace RxRelay.Proxy.Dispatch;
+
+/// <summary>
+/// Outlier ejection's own state (docs/protocol.md#outlier-ejection): when each streaming request in
+/// flight was assigned, until it sends its first event; each worker's ejection count and end; and one
+/// timer for the earliest first-event deadline or ejection end. What an ejection does to requests stays
+/// in <see cref="DispatchCore"/>, which owns this and calls it only from its single writer.
+/// <para>
+/// Only streaming requests are timed: a non-streaming request's first event is its whole answer, whose
+/// time grows with the output, so a deadline on it would eject healthy workers doing long generations.
+/// </para>
+/// </summary>
+internal sealed class OutlierDetector : IDisposable
+{
+    private readonly TimeSpan? _timeout;
+    private readonly TimeSpan _baseEjection;
+    private readonly TimeSpan _maxEjection;
+    private readonly TimeProvider _time;
+    private readonly Action _deadlineReached;
+    private readonly Dictionary<PendingRequest, DateTimeOffset> _assignedAt = [];
+    private readonly SortedDictionary<(DateTimeOffset AssignedAt, long Sequence), PendingRequest> _unchecked = [];
+    private readonly Dictionary<WorkerState, int> _ejectionCount = [];
+    private readonly SortedDictionary<(DateTimeOffset Until, long Sequence), WorkerState> _ejectedUntil = [];
+    private readonly Dictionary<WorkerState, (DateTimeOffset Until, HashSet<string> Moved)> _ejections = [];
+    private ITimer? _timer;
+    private DateTimeOffset? _armedFor;
+
+    /// <summary>Creates the detector; a null <see cref="DispatchOptions.FirstEventTimeout"/> turns it off.</summary>
+    /// <param name="deadlineReached">Called from the timer's thread; it must hand the work to the single writer.</param>
+    public OutlierDetector(DispatchOptions options, TimeProvider time, Action deadlineReached)
+    {
+        _timeout = options.FirstEventTimeout;
+        _baseEjection = options.BaseEjectionTime;
+        _maxEjection = options.MaxEjectionTime;
+        _time = time;
+        _deadlineReached = deadlineReached;
+    }
+
+    /// <summary>The first-event timeout; null when ejection is off.</summary>
+    public TimeSpan? Timeout => _timeout;
+
+    /// <summary>A request was just assigned: its first-event clock starts (streaming requests only).</summary>
+    public void Track(PendingRequest request)
+    {
+        if (_timeout is null || !request.Submit.IsStreaming) return;
+        var now = _time.GetUtcNow();
+        _assignedAt[request] = now;
+        _unchecked[(now, request.Sequence)] = request;
+    }
+
+    /// <summary>The request got its first event or left its worker; true when it was still awaiting one.</summary>
+    public bool Untrack(PendingRequest request)
+    {
+        if (!_assignedAt.Remove(request, out var at)) return false;
+        _unchecked.Remove((at, request.Sequence));
+        return true;
+    }
+
+    /// <summary>True while the request is in flight without a first event.</summary>
+    public bool IsAwaiting(PendingRequest request) => _assignedAt.ContainsKey(request);
+
+    /// <summary>Not ejected, draining or lost, and no request of it waited the whole timeout for a first event.</summary>
+    public bool IsHealthy(WorkerState worker)
+    {
+        if (worker.IsEjected || worker.IsDraining || worker.IsLost) return false;
+        var overdueIfAssignedBy = _time.GetUtcNow() - _timeout;
+        return !worker.InFlight.Any(r => _assignedAt.TryGetValue(r, out var at) && at <= overdueIfAssignedBy);
+    }
+
+    /// <summary>The next request whose first-event deadline has passed (boundary inclusive); each is returned once.</summary>
+    public PendingRequest? NextOverdue()
+    {
+        if (_timeout is not { } timeout || _unchecked.Count == 0) return null;
+        var (key, request) = _unchecked.First();
+        if (key.AssignedAt + timeout > _time.GetUtcNow()) return null;
+        _unchecked.Remove(key);
+        return request;
+    }
+
+    /// <summary>
+    /// Ejects <paramref name="worker"/> for base × (its ejection count), at most the maximum, remembering
+    /// the requests moved off it. Returns the period.
+    /// </summary>
+    public TimeSpan Eject(WorkerState worker, IEnumerable<string> movedRequestIds)
+    {
+        var count = _ejectionCount[worker] = _ejectionCount.GetValueOrDefault(worker) + 1;
+        var period = _baseEjection * count < _maxEjection ? _baseEjection * count : _maxEjection;
+        var until = _time.GetUtcNow() + period;
+        worker.IsEjected = true;
+        _ejections[worker] = (until, movedRequestIds.ToHashSet(StringComparer.Ordinal));
+        _ejectedUntil[(until, worker.Sequence)] = worker;
+        return period;
+    }
+
+    /// <summary>The next worker whose ejection period is over, ejection ended; null when none is due.</summary>
+    public WorkerState? NextEjectionEnded()
+    {
+        if (_ejectedUntil.Count == 0) return null;
+        var (key, worker) = _ejectedUntil.First();
+        if (key.Until > _time.GetUtcNow()) return null;
+        EndEjection(worker);
+        return worker;
+    }
+
+    /// <summary>
+    /// An ejected worker answered a request that was moved off it: it is alive after all, so its ejection
+    /// ends now (its count stays, so a relapse is ejected for longer). True when that ended an ejection.
+    /// </summary>
+    public bool HealOnAnswer(WorkerState worker, string requestId)
+    {
+        if (!_ejections.TryGetValue(worker, out var ejection) || !ejection.Moved.Contains(requestId)) return false;
+        EndEjection(worker);
+        return true;
+    }
+
+    /// <summary>The worker is gone: forget its ejection.</summary>
+    public void Forget(WorkerState worker)
+    {
+        if (worker.IsEjected) EndEjection(worker);
+        _ejectionCount.Remove(worker);
+    }
+
+    /// <summary>Keeps one timer armed for the earliest first-event deadline or ejection end.</summary>
+    public void Rearm()
+    {
+        if (_timeout is not { } timeout) return;
+        DateTimeOffset? due = _unchecked.Count > 0 ? _unchecked.First().Key.AssignedAt + timeout : null;
+        if (_ejectedUntil.Count > 0 && (due is null || _ejectedUntil.First().Key.Until < due)) due = _ejectedUntil.First().Key.Until;
+        if (due == _armedFor) return;
+        _armedFor = due;
+        _timer ??= _time.CreateTimer(
+            static state => ((OutlierDetector)state!)._deadlineReached(), this,
+            System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+        var dueIn = due is { } at ? Max(at - _time.GetUtcNow(), TimeSpan.Zero) : System.Threading.Timeout.InfiniteTimeSpan;
+        _timer.Change(dueIn, System.Threading.Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The timer fired (run on the single writer); the next <see cref="Rearm"/> arms it again.</summary>
+    public void OnDeadlineReached() => _armedFor = null;
+
+    /// <inheritdoc />
+    public void Dispose() => _timer?.Dispose();
+
+    private void EndEjection(WorkerState worker)
+    {
+        var (until, _) = _ejections[worker];
+        _ejections.Remove(worker);
+        _ejectedUntil.Remove((until, worker.Sequence));
+        worker.IsEjected = false;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
