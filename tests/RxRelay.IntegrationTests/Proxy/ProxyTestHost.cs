@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Hosting;
@@ -40,7 +41,7 @@ internal sealed class ProxyTestHost : IAsyncDisposable
     /// <summary>The dispatcher, for the reference's "[hook]" steps (drain) and state checks.</summary>
     public Dispatcher Dispatcher => App.Services.GetRequiredService<Dispatcher>();
 
-    public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null)
+    public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null, FakeLogCollector? logs = null)
     {
         var options = new ProxyOptions
         {
@@ -50,7 +51,7 @@ internal sealed class ProxyTestHost : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
         options = configure?.Invoke(options) ?? options;
-        var app = ProxyApp.Build(options, time);
+        var app = ProxyApp.Build(options, time, logs is null ? null : builder => builder.Logging.AddProvider(new FakeLoggerProvider(logs)));
         await app.StartAsync();
         return new ProxyTestHost(app, options);
     }
