@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>Anthropic messages through proxy + worker + a mock backend: reference 10.2 4–5 and 10.3 1, 2, 5.</summary>
