@@ -41,7 +41,7 @@ internal sealed class ProxyTestHost : IAsyncDisposable
     /// <summary>The dispatcher, for the reference's "[hook]" steps (drain) and state checks.</summary>
     public Dispatcher Dispatcher => App.Services.GetRequiredService<Dispatcher>();
 
-    public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null, FakeLogCollector? logs = null)
+    public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null, FakeLogCollector? logs = null, Action<WebApplicationBuilder>? host = null)
     {
         var options = new ProxyOptions
         {
@@ -51,7 +51,11 @@ internal sealed class ProxyTestHost : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
         options = configure?.Invoke(options) ?? options;
-        var app = ProxyApp.Build(options, time, logs is null ? null : builder => builder.Logging.AddProvider(new FakeLoggerProvider(logs)));
+        var app = ProxyApp.Build(options, time, builder =>
+        {
+            if (logs is not null) builder.Logging.AddProvider(new FakeLoggerProvider(logs));
+            host?.Invoke(builder);
+        });
         await app.StartAsync();
         return new ProxyTestHost(app, options);
     }

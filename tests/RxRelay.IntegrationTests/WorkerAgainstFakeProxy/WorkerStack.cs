@@ -117,6 +117,13 @@ internal sealed class WorkerStack : IAsyncDisposable
     /// <summary>The next frame on the first connection.</summary>
     public Task<string> NextFrameAsync() => Socket.NextTextAsync(Patience);
 
+    /// <summary>Sends a <c>ping</c> on the first connection and returns the frame that answers it.</summary>
+    public async Task<string> PingAsync()
+    {
+        await SendAsync(Frames.Ping);
+        return await NextFrameAsync();
+    }
+
     /// <summary>Host stop, as SIGTERM does it; bounded by <see cref="Patience"/>.</summary>
     public async Task StopHostAsync()
     {
