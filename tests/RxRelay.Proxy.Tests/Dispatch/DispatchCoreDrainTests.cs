@@ -1,7 +1,3 @@
-using RxRelay.Protocol.Messages;
-using RxRelay.Proxy.Dispatch;
-using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>SIGTERM drain (reference 6.2 and worker_socket tests 14–15, harness 10.4 items 3–4).</summary>

@@ -1,6 +1,3 @@
-using RxRelay.Proxy.Dispatch;
-using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>Chunks and completions from workers, and frames a worker must not send (reference 1.6, 5.8).</summary>

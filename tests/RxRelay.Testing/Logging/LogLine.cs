@@ -6,7 +6,7 @@ namespace RxRelay.Testing.Logging;
 /// <summary>A log line as written: level, event id and rendered message, comparable by value.</summary>
 public sealed record LogLine(LogLevel Level, int EventId, string Message);
 
-/// <summary>What tests pin of a <see cref="FakeLogger"/>'s or a <see cref="FakeLogCollector"/>'s records: the lines in order, as <see cref="LogLine"/>s.</summary>
+/// <summary>What tests pin of a <see cref="FakeLogger"/>'s records: the lines in order, as <see cref="LogLine"/>s.</summary>
 public static class FakeLoggerLines
 {
     extension(FakeLogger logger)
@@ -14,7 +14,11 @@ public static class FakeLoggerLines
         /// <summary>Every line recorded so far, in order.</summary>
         public IReadOnlyList<LogLine> Lines => logger.Collector.Lines;
     }
+}
 
+/// <summary>The lines of a <see cref="FakeLogCollector"/> (every logger that writes into it), as <see cref="LogLine"/>s.</summary>
+public static class FakeLogCollectorLines
+{
     extension(FakeLogCollector collector)
     {
         /// <summary>Every line recorded so far, of every category, in order.</summary>
