@@ -9,25 +9,22 @@ namespace RxRelay.Protocol.Tests;
 internal static class RoundTrip
 {
     /// <summary>Encodes, decodes and re-encodes; returns the JSON after asserting both encodings agree.</summary>
-    public static string Assert(ProxyMessage message)
-    {
-        var json = ProtocolCodec.Encode(message);
-        var decoded = ProtocolCodec.DecodeProxyMessage(json);
-        Xunit.Assert.Null(decoded.Error);
-        Xunit.Assert.IsType(message.GetType(), decoded.Message);
-        Xunit.Assert.Equal(json, ProtocolCodec.Encode(decoded.Message!));
-        return ProtocolCodec.EncodeToString(message);
-    }
+    public static string Assert(ProxyMessage message) =>
+        Assert(message, ProtocolCodec.Encode, static json => ProtocolCodec.DecodeProxyMessage(json));
 
     /// <inheritdoc cref="Assert(ProxyMessage)"/>
-    public static string Assert(WorkerMessage message)
+    public static string Assert(WorkerMessage message) =>
+        Assert(message, ProtocolCodec.Encode, static json => ProtocolCodec.DecodeWorkerMessage(json));
+
+    private static string Assert<TMessage>(TMessage message, Func<TMessage, byte[]> encode, Func<byte[], DecodeResult<TMessage>> decode)
+        where TMessage : class
     {
-        var json = ProtocolCodec.Encode(message);
-        var decoded = ProtocolCodec.DecodeWorkerMessage(json);
+        var json = encode(message);
+        var decoded = decode(json);
         Xunit.Assert.Null(decoded.Error);
         Xunit.Assert.IsType(message.GetType(), decoded.Message);
-        Xunit.Assert.Equal(json, ProtocolCodec.Encode(decoded.Message!));
-        return ProtocolCodec.EncodeToString(message);
+        Xunit.Assert.Equal(json, encode(decoded.Message!));
+        return System.Text.Encoding.UTF8.GetString(encode(message));
     }
 
     /// <summary>Decodes a worker frame that must be valid.</summary>

@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
@@ -46,7 +43,7 @@ public sealed class BackendFaults(ITestOutputHelper output)
             cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false)),
             cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false)));
 
-        Assert.All(answers, a => Assert.Equal((502, Unavailable), WorkerKilledFaults.Outcome(a)));
+        Assert.All(answers, a => Assert.Equal((502, Unavailable), FaultRig.Outcome(a)));
     }
 
     [Fact]
@@ -77,7 +74,7 @@ public sealed class BackendFaults(ITestOutputHelper output)
     public async Task BackendHangs_BeforeFirstByte_Client408AndCancelReachesBackend(bool streaming)
     {
         await using var rig = await FaultRig.StartAsync(output, proxy: new ProxySettings { RequestTimeoutSecs = 2 });
-        rig.FirstBackend.Handler = call => call.HoldAsync();
+        rig.HoldFirstBackend();
 
         var (response, body) = await rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(streaming));
 
@@ -104,21 +101,14 @@ public sealed class BackendFaults(ITestOutputHelper output)
 
         Assert.Equal(408, (int)(await hung).Response.StatusCode);
         var answer = await queued;
-        Assert.Equal((200, "first"), WorkerKilledFaults.Outcome(answer));
+        Assert.Equal((200, "first"), FaultRig.Outcome(answer));
     }
 
     [Fact]
     public async Task BackendHangsMidStream_StreamStaysOpenPastIdleTimeoutsUntilClientLeaves()
     {
         await using var rig = await FaultRig.StartAsync(output, proxy: new ProxySettings { RequestTimeoutSecs = 2 });
-        rig.FirstBackend.Handler = async call =>
-        {
-            await call.StartStreamAsync();
-            await call.WriteChunkAsync(Sse.ChatDelta("one"));
-            await call.HoldAsync();
-        };
-        var stream = new StreamingRead(await rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
-        await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+        var stream = await rig.StartHeldStreamAsync();
 
         // Three idle timeouts and past the request timeout: a started stream is not cut by either.
         await Task.Delay(3 * Bounds.IdleTimeout);

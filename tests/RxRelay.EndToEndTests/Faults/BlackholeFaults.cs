@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Faults;
 
@@ -19,18 +17,14 @@ public sealed class BlackholeFaults(ITestOutputHelper output)
     public async Task Queued_LinkBlackholed_InFlightRequeuedAndBothServedByReplacement()
     {
         await using var rig = await FaultRig.StartAsync(output, throughRelay: true);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var inFlight = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
-        var queued = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.WaitForQueueDepthAsync(1);
+        var (inFlight, _, queued) = await rig.HoldOneQueueOneAsync();
 
         rig.Relay!.Blackhole();
         await rig.Cluster.WaitForWorkersAsync(0, Detection);
         await rig.StartSecondWorkerAsync();
 
-        Assert.Equal((200, "second"), WorkerKilledFaults.Outcome(await inFlight));
-        Assert.Equal((200, "second"), WorkerKilledFaults.Outcome(await queued));
+        Assert.Equal((200, "second"), FaultRig.Outcome(await inFlight));
+        Assert.Equal((200, "second"), FaultRig.Outcome(await queued));
         await rig.AssertFollowUpServedAsync();
     }
 
@@ -38,10 +32,8 @@ public sealed class BlackholeFaults(ITestOutputHelper output)
     public async Task BeforeFirstByte_LinkBlackholed_StreamRequeuedAndDeliveredExactlyOnce()
     {
         await using var rig = await FaultRig.StartAsync(output, throughRelay: true);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
         // The proxy sends no headers before the first byte: the response is awaited only after the fault.
-        var pending = rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true));
-        await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (pending, _) = await rig.PostHeldAsync(stream: true);
         await rig.StartSecondWorkerAsync();
 
         var clock = Stopwatch.StartNew();
@@ -58,14 +50,7 @@ public sealed class BlackholeFaults(ITestOutputHelper output)
     public async Task MidStream_LinkBlackholed_ClientGetsWorkerDisconnectedEventWithinHeartbeatWindow()
     {
         await using var rig = await FaultRig.StartAsync(output, throughRelay: true);
-        rig.FirstBackend.Handler = async call =>
-        {
-            await call.StartStreamAsync();
-            await call.WriteChunkAsync(Sse.ChatDelta("one"));
-            await call.HoldAsync();
-        };
-        await using var stream = new StreamingRead(await rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
-        await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+        await using var stream = await rig.StartHeldStreamAsync();
         await rig.StartSecondWorkerAsync();
 
         var clock = Stopwatch.StartNew();
@@ -81,15 +66,13 @@ public sealed class BlackholeFaults(ITestOutputHelper output)
     public async Task NonStreamingInFlight_LinkBlackholed_RequeuedWithinHeartbeatWindowAndAnsweredOnce()
     {
         await using var rig = await FaultRig.StartAsync(output, throughRelay: true);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var answer = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (answer, _) = await rig.SendHeldAsync(stream: false);
         await rig.StartSecondWorkerAsync();
 
         var clock = Stopwatch.StartNew();
         rig.Relay!.Blackhole();
 
-        Assert.Equal((200, "second"), WorkerKilledFaults.Outcome(await answer));
+        Assert.Equal((200, "second"), FaultRig.Outcome(await answer));
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, Detection);
         Assert.Single(rig.SecondBackend.Calls);
         await rig.AssertFollowUpServedAsync();

@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
@@ -15,9 +12,7 @@ public sealed class ClientDisconnectFaults(ITestOutputHelper output)
     public async Task Queued_ClientLeaves_RequestNeverReachesABackend()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var inFlight = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        var held = await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (inFlight, held) = await rig.SendHeldAsync(stream: false);
         using var leave = new CancellationTokenSource();
         var queued = rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Messages(stream: false, model: Bodies.OpenAiModel), cancellationToken: leave.Token);
         await rig.WaitForQueueDepthAsync(1);
@@ -38,10 +33,8 @@ public sealed class ClientDisconnectFaults(ITestOutputHelper output)
     public async Task BeforeFirstByte_ClientLeaves_BackendConnectionClosedAndSlotFreed(bool streaming)
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
         using var leave = new CancellationTokenSource();
-        var pending = rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(streaming), cancellationToken: leave.Token);
-        var call = await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (pending, call) = await rig.PostHeldAsync(streaming, leave.Token);
 
         await leave.CancelAsync();
 
@@ -54,14 +47,7 @@ public sealed class ClientDisconnectFaults(ITestOutputHelper output)
     public async Task MidStream_ClientLeaves_BackendConnectionClosedAndSlotFreed()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = async call =>
-        {
-            await call.StartStreamAsync();
-            await call.WriteChunkAsync(Sse.ChatDelta("one"));
-            await call.HoldAsync();
-        };
-        var stream = new StreamingRead(await rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
-        await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+        var stream = await rig.StartHeldStreamAsync();
 
         await stream.AbortAsync();
 

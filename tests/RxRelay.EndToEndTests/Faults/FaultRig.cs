@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
@@ -62,6 +59,60 @@ internal sealed class FaultRig : IAsyncDisposable
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Contains(body, new[] { "first", "second" });
     }
+
+    /// <summary>Worker 1's backend takes every call and holds it until the test releases or aborts it.</summary>
+    public void HoldFirstBackend() => FirstBackend.Handler = call => call.HoldAsync();
+
+    /// <summary>A request worker 1's backend holds, sent whole; returns once the backend has it.</summary>
+    public async Task<(Task<(HttpResponseMessage Response, string Body)> Answer, BackendCall Held)> SendHeldAsync(bool stream)
+    {
+        HoldFirstBackend();
+        var answer = Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream));
+        return (answer, await FirstBackend.WaitForCallAsync(1, Bounds.Prompt));
+    }
+
+    /// <summary>A request worker 1's backend holds, its response not yet read; returns once the backend has it.</summary>
+    public async Task<(Task<HttpResponseMessage> Response, BackendCall Held)> PostHeldAsync(bool stream, CancellationToken cancellationToken = default)
+    {
+        HoldFirstBackend();
+        var response = Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream), cancellationToken: cancellationToken);
+        return (response, await FirstBackend.WaitForCallAsync(1, Bounds.Prompt));
+    }
+
+    /// <summary>Worker 1 (one slot) holds a non-streaming request and a second one waits in the proxy's queue.</summary>
+    public async Task<(Task<(HttpResponseMessage Response, string Body)> InFlight, BackendCall Held, Task<(HttpResponseMessage Response, string Body)> Queued)> HoldOneQueueOneAsync()
+    {
+        var (inFlight, held) = await SendHeldAsync(stream: false);
+        var queued = Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
+        await WaitForQueueDepthAsync(1);
+        return (inFlight, held, queued);
+    }
+
+    /// <summary>Worker 1's backend streams one chunk and then holds; returns once the client has read that chunk.</summary>
+    public async Task<StreamingRead> StartHeldStreamAsync()
+    {
+        FirstBackend.Handler = async call =>
+        {
+            await call.StartStreamAsync();
+            await call.WriteChunkAsync(Sse.ChatDelta("one"));
+            await call.HoldAsync();
+        };
+        var stream = new StreamingRead(await Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
+        try
+        {
+            await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Status and body of an answer, compared as one value.</summary>
+    public static (int Status, string Body) Outcome((HttpResponseMessage Response, string Body) answer)
+        => ((int)answer.Response.StatusCode, answer.Body);
 
     public async Task WaitForQueueDepthAsync(int depth)
         => await Eventually.UntilAsync(async () => (await Cluster.HealthAsync()).GetProperty("queue_depth").GetInt32() == depth, Bounds.Prompt, $"queue_depth {depth}");

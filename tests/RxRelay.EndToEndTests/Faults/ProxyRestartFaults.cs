@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
@@ -15,11 +12,7 @@ public sealed class ProxyRestartFaults(ITestOutputHelper output)
     public async Task Queued_ProxyKilled_ClientConnectionFailsAndWorkerServesNewProxy()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var inFlight = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        var held = await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
-        var queued = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.WaitForQueueDepthAsync(1);
+        var (inFlight, held, queued) = await rig.HoldOneQueueOneAsync();
 
         await rig.Cluster.Proxy.KillAsync();
 
@@ -35,9 +28,7 @@ public sealed class ProxyRestartFaults(ITestOutputHelper output)
     public async Task BeforeFirstByte_ProxyKilled_BackendWorkAbortedAndWorkerServesNewProxy(bool streaming)
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var pending = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(streaming));
-        var held = await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (pending, held) = await rig.SendHeldAsync(streaming);
 
         await rig.Cluster.Proxy.KillAsync();
 
@@ -50,14 +41,7 @@ public sealed class ProxyRestartFaults(ITestOutputHelper output)
     public async Task MidStream_ProxyKilled_ClientStreamBreaksBackendAbortedAndWorkerServesNewProxy()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = async call =>
-        {
-            await call.StartStreamAsync();
-            await call.WriteChunkAsync(Sse.ChatDelta("one"));
-            await call.HoldAsync();
-        };
-        await using var stream = new StreamingRead(await rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
-        await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+        await using var stream = await rig.StartHeldStreamAsync();
 
         await rig.Cluster.Proxy.KillAsync();
 
@@ -81,7 +65,7 @@ public sealed class ProxyRestartFaults(ITestOutputHelper output)
 
         var exit = rig.Cluster.Proxy.TerminateAsync(Bounds.Prompt);
 
-        Assert.Equal((200, "first"), WorkerKilledFaults.Outcome(await pending));
+        Assert.Equal((200, "first"), FaultRig.Outcome(await pending));
         Assert.Equal(0, await exit);
         await RestartAndAssertServedAsync(rig);
     }

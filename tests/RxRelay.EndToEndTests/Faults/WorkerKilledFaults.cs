@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Faults;
 
 /// <summary>
@@ -15,17 +12,13 @@ public sealed class WorkerKilledFaults(ITestOutputHelper output)
     public async Task Queued_WorkerKilled_InFlightAndQueuedBothServedByReplacement()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var inFlight = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
-        var queued = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.WaitForQueueDepthAsync(1);
+        var (inFlight, _, queued) = await rig.HoldOneQueueOneAsync();
 
         await rig.FirstWorker.KillAsync();
         await rig.StartSecondWorkerAsync();
 
-        Assert.Equal((200, "second"), Outcome(await inFlight));
-        Assert.Equal((200, "second"), Outcome(await queued));
+        Assert.Equal((200, "second"), FaultRig.Outcome(await inFlight));
+        Assert.Equal((200, "second"), FaultRig.Outcome(await queued));
         Assert.Equal(2, rig.SecondBackend.Calls.Count);
         await rig.AssertFollowUpServedAsync();
     }
@@ -34,10 +27,8 @@ public sealed class WorkerKilledFaults(ITestOutputHelper output)
     public async Task BeforeFirstByte_WorkerKilled_StreamRequeuedAndDeliveredExactlyOnce()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
         // The proxy sends no headers before the first byte: the response is awaited only after the fault.
-        var pending = rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true));
-        await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (pending, _) = await rig.PostHeldAsync(stream: true);
         await rig.StartSecondWorkerAsync();
 
         await rig.FirstWorker.KillAsync();
@@ -53,14 +44,7 @@ public sealed class WorkerKilledFaults(ITestOutputHelper output)
     public async Task MidStream_WorkerKilled_ClientGetsWorkerDisconnectedEventAndNoReplay()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = async call =>
-        {
-            await call.StartStreamAsync();
-            await call.WriteChunkAsync(Sse.ChatDelta("one"));
-            await call.HoldAsync();
-        };
-        await using var stream = new StreamingRead(await rig.Cluster.PostAsync(Bodies.ChatPath, Bodies.Chat(stream: true)).WaitAsync(Bounds.Prompt));
-        await stream.WaitForTextAsync(Sse.ChatDelta("one"), Bounds.Prompt);
+        await using var stream = await rig.StartHeldStreamAsync();
         await rig.StartSecondWorkerAsync();
 
         await rig.FirstWorker.KillAsync();
@@ -74,18 +58,13 @@ public sealed class WorkerKilledFaults(ITestOutputHelper output)
     public async Task NonStreamingInFlight_WorkerKilled_RequeuedAndAnsweredOnceByReplacement()
     {
         await using var rig = await FaultRig.StartAsync(output);
-        rig.FirstBackend.Handler = call => call.HoldAsync();
-        var answer = rig.Cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
-        await rig.FirstBackend.WaitForCallAsync(1, Bounds.Prompt);
+        var (answer, _) = await rig.SendHeldAsync(stream: false);
         await rig.StartSecondWorkerAsync();
 
         await rig.FirstWorker.KillAsync();
 
-        Assert.Equal((200, "second"), Outcome(await answer));
+        Assert.Equal((200, "second"), FaultRig.Outcome(await answer));
         Assert.Equal(Bodies.Chat(stream: false), Assert.Single(rig.SecondBackend.Calls).Body);
         await rig.AssertFollowUpServedAsync();
     }
-
-    internal static (int Status, string Body) Outcome((HttpResponseMessage Response, string Body) answer)
-        => ((int)answer.Response.StatusCode, answer.Body);
 }

@@ -1,6 +1,3 @@
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace RxRelay.EndToEndTests.Scenarios;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 
@@ -66,15 +64,7 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
     public async Task QueuedRequest_QueueTimeoutExpires_Gets503TimeoutTextAndFirstStillCompletes()
     {
         await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { QueueTimeoutSecs = 1 });
-        var backend = cluster.Own(await MockBackend.StartAsync());
-        backend.Handler = async call =>
-        {
-            await call.HoldAsync();
-            await call.RespondAsync(201, """{"id":"resp_123"}""", ("content-type", "application/json"));
-        };
-        await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
-        var first = cluster.SendAsync(Bodies.ResponsesPath, Bodies.Responses(stream: false));
-        var held = await backend.WaitForCallAsync(1, Bounds.Prompt);
+        var (backend, first, held) = await HoldFirstResponseAsync(cluster);
 
         var (response, body) = await cluster.SendAsync(Bodies.ResponsesPath, Bodies.Responses(stream: false));
 
@@ -90,15 +80,7 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
     public async Task FullQueue_ThirdRequest_Gets503CapacityTextAndLeavesNoState()
     {
         await using var cluster = await RelayCluster.StartAsync(output, new ProxySettings { MaxQueueLen = 1 });
-        var backend = cluster.Own(await MockBackend.StartAsync());
-        backend.Handler = async call =>
-        {
-            await call.HoldAsync();
-            await call.RespondAsync(201, """{"id":"resp_123"}""", ("content-type", "application/json"));
-        };
-        await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
-        var inFlight = cluster.SendAsync(Bodies.ResponsesPath, Bodies.Responses(stream: false));
-        var held = await backend.WaitForCallAsync(1, Bounds.Prompt);
+        var (backend, inFlight, held) = await HoldFirstResponseAsync(cluster);
         var queued = cluster.SendAsync(Bodies.ResponsesPath, Bodies.Responses(stream: false));
         await Eventually.UntilAsync(async () => (await cluster.HealthAsync()).GetProperty("queue_depth").GetInt32() == 1, Bounds.Prompt, "queue_depth 1");
 
@@ -112,6 +94,20 @@ public sealed class LoadAndQueueScenarios(ITestOutputHelper output)
         Assert.Equal(201, (int)(await inFlight).Response.StatusCode);
         Assert.Equal(201, (int)(await queued).Response.StatusCode);
         Assert.Equal(2, backend.Calls.Count);
+    }
+
+    /// <summary>One worker whose backend holds every call (then answers 201); the first responses request is held.</summary>
+    private static async Task<(ScriptedBackend Backend, Task<(HttpResponseMessage Response, string Body)> First, BackendCall Held)> HoldFirstResponseAsync(RelayCluster cluster)
+    {
+        var backend = cluster.Own(await MockBackend.StartAsync());
+        backend.Handler = async call =>
+        {
+            await call.HoldAsync();
+            await call.RespondAsync(201, """{"id":"resp_123"}""", ("content-type", "application/json"));
+        };
+        await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
+        var first = cluster.SendAsync(Bodies.ResponsesPath, Bodies.Responses(stream: false));
+        return (backend, first, await backend.WaitForCallAsync(1, Bounds.Prompt));
     }
 
     private static async Task AnswerWhenBothArrived(BackendCall call, string name, TaskCompletionSource both, ScriptedBackend a, ScriptedBackend b)

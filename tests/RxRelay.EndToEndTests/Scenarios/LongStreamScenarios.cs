@@ -1,6 +1,4 @@
 using RxRelay.EchoBackend;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 

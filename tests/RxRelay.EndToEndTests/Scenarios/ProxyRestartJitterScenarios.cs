@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using RxRelay.EchoBackend;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 

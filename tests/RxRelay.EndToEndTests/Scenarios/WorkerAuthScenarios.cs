@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 

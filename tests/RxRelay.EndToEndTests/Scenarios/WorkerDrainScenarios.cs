@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using RxRelay.EndToEndTests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace RxRelay.EndToEndTests.Scenarios;
 

@@ -6,39 +6,19 @@ namespace RxRelay.IntegrationTests.EchoBackend;
 public sealed class EchoBackendCompleteTests
 {
     [Fact]
-    public async Task ChatCompletions_NonStreaming_ReturnsExactCompletionObject()
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/chat/completions",
-            """{"model":"llama","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"old"},{"role":"assistant","content":"x"},{"role":"user","content":"hello  big\nworld"}]}"""));
-
-        await AssertJsonAsync(response, HttpStatusCode.OK,
-            """{"id":"chatcmpl-echo-1","object":"chat.completion","created":1700000000,"model":"llama","choices":[{"index":0,"message":{"role":"assistant","content":"hello big world "},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":3,"total_tokens":6}}""");
-    }
+    public Task ChatCompletions_NonStreaming_ReturnsExactCompletionObject() => AssertPostAnswersAsync(
+        "/v1/chat/completions", """{"model":"llama","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"old"},{"role":"assistant","content":"x"},{"role":"user","content":"hello  big\nworld"}]}""",
+        HttpStatusCode.OK, """{"id":"chatcmpl-echo-1","object":"chat.completion","created":1700000000,"model":"llama","choices":[{"index":0,"message":{"role":"assistant","content":"hello big world "},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":3,"total_tokens":6}}""");
 
     [Fact]
-    public async Task ChatCompletions_ContentPartsAndEchoTokens_CyclesWordsAndHonoursMaxTokens()
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/chat/completions",
-            """{"model":"m","echo_tokens":9,"max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a b"},{"type":"image_url","image_url":{"url":"x"}},{"type":"text","text":"c"}]}]}"""));
-
-        await AssertJsonAsync(response, HttpStatusCode.OK,
-            """{"id":"chatcmpl-echo-1","object":"chat.completion","created":1700000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a b c a b "},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8}}""");
-    }
+    public Task ChatCompletions_ContentPartsAndEchoTokens_CyclesWordsAndHonoursMaxTokens() => AssertPostAnswersAsync(
+        "/v1/chat/completions", """{"model":"m","echo_tokens":9,"max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a b"},{"type":"image_url","image_url":{"url":"x"}},{"type":"text","text":"c"}]}]}""",
+        HttpStatusCode.OK, """{"id":"chatcmpl-echo-1","object":"chat.completion","created":1700000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a b c a b "},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8}}""");
 
     [Fact]
-    public async Task Responses_NonStreamingWithStringInput_ReturnsExactResponseObject()
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/responses", """{"model":"m","input":"one two"}"""));
-
-        await AssertJsonAsync(response, HttpStatusCode.OK,
-            """{"id":"resp_echo_1","object":"response","created_at":1700000000,"status":"completed","model":"m","output":[{"id":"msg_echo_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"one two ","annotations":[]}]}],"usage":{"input_tokens":2,"output_tokens":2,"total_tokens":4}}""");
-    }
+    public Task Responses_NonStreamingWithStringInput_ReturnsExactResponseObject() => AssertPostAnswersAsync(
+        "/v1/responses", """{"model":"m","input":"one two"}""",
+        HttpStatusCode.OK, """{"id":"resp_echo_1","object":"response","created_at":1700000000,"status":"completed","model":"m","output":[{"id":"msg_echo_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"one two ","annotations":[]}]}],"usage":{"input_tokens":2,"output_tokens":2,"total_tokens":4}}""");
 
     [Fact]
     public async Task Responses_InputItemsWithHeaderTokens_EchoesLastUserItem()
@@ -54,16 +34,9 @@ public sealed class EchoBackendCompleteTests
     }
 
     [Fact]
-    public async Task AnthropicMessages_NonStreaming_ReturnsExactMessageObject()
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/messages",
-            """{"model":"claude","max_tokens":100,"system":"ignored","messages":[{"role":"user","content":[{"type":"text","text":"hi there"}]}]}"""));
-
-        await AssertJsonAsync(response, HttpStatusCode.OK,
-            """{"id":"msg_echo_1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"hi there "}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":2,"output_tokens":2}}""");
-    }
+    public Task AnthropicMessages_NonStreaming_ReturnsExactMessageObject() => AssertPostAnswersAsync(
+        "/v1/messages", """{"model":"claude","max_tokens":100,"system":"ignored","messages":[{"role":"user","content":[{"type":"text","text":"hi there"}]}]}""",
+        HttpStatusCode.OK, """{"id":"msg_echo_1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"hi there "}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":2,"output_tokens":2}}""");
 
     [Fact]
     public async Task Models_Get_ListsConfiguredModelsExactly()
@@ -83,37 +56,19 @@ public sealed class EchoBackendCompleteTests
     [InlineData("/v1/chat/completions", """{"messages":[]}""", "'model' is required and must be a non-empty string")]
     [InlineData("/v1/responses", """{"model":"m","echo_tokens":-1}""", "'echo_tokens' must be a non-negative integer")]
     [InlineData("/v1/chat/completions", """{"model":"m","echo_delay_ms":"5"}""", "'echo_delay_ms' must be a non-negative integer")]
-    public async Task OpenAiRoutes_BadRequest_Return400WithOpenAiError(string path, string body, string message)
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post(path, body));
-
-        await AssertJsonAsync(response, HttpStatusCode.BadRequest,
-            $$$"""{"error":{"type":"invalid_request_error","message":"{{{message}}}"}}""");
-    }
+    public Task OpenAiRoutes_BadRequest_Return400WithOpenAiError(string path, string body, string message) => AssertPostAnswersAsync(
+        path, body,
+        HttpStatusCode.BadRequest, $$$"""{"error":{"type":"invalid_request_error","message":"{{{message}}}"}}""");
 
     [Fact]
-    public async Task AnthropicMessages_MissingModel_Returns400WithAnthropicError()
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/messages", """{"max_tokens":1}"""));
-
-        await AssertJsonAsync(response, HttpStatusCode.BadRequest,
-            """{"type":"error","error":{"type":"invalid_request_error","message":"'model' is required and must be a non-empty string"}}""");
-    }
+    public Task AnthropicMessages_MissingModel_Returns400WithAnthropicError() => AssertPostAnswersAsync(
+        "/v1/messages", """{"max_tokens":1}""",
+        HttpStatusCode.BadRequest, """{"type":"error","error":{"type":"invalid_request_error","message":"'model' is required and must be a non-empty string"}}""");
 
     [Fact]
-    public async Task ChatCompletions_BadTokensHeader_Returns400()
-    {
-        await using var echo = await EchoBackendHarness.StartAsync();
-
-        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/chat/completions", """{"model":"m"}""", ("x-echo-tokens", "lots")));
-
-        await AssertJsonAsync(response, HttpStatusCode.BadRequest,
-            """{"error":{"type":"invalid_request_error","message":"header 'x-echo-tokens' must be a non-negative integer"}}""");
-    }
+    public Task ChatCompletions_BadTokensHeader_Returns400() => AssertPostAnswersAsync(
+        "/v1/chat/completions", """{"model":"m"}""",
+        HttpStatusCode.BadRequest, """{"error":{"type":"invalid_request_error","message":"header 'x-echo-tokens' must be a non-negative integer"}}""", ("x-echo-tokens", "lots"));
 
     [Fact]
     public async Task UnknownPath_Returns404()
@@ -123,6 +78,16 @@ public sealed class EchoBackendCompleteTests
         using var response = await echo.Client.SendAsync(EchoBackendHarness.Post("/v1/embeddings", """{"model":"m"}"""));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>POSTs <paramref name="request"/> to a fresh echo backend; the answer is exactly <paramref name="expectedJson"/>.</summary>
+    private static async Task AssertPostAnswersAsync(string path, string request, HttpStatusCode status, string expectedJson, params (string Name, string Value)[] headers)
+    {
+        await using var echo = await EchoBackendHarness.StartAsync();
+
+        using var response = await echo.Client.SendAsync(EchoBackendHarness.Post(path, request, headers));
+
+        await AssertJsonAsync(response, status, expectedJson);
     }
 
     private static async Task AssertJsonAsync(HttpResponseMessage response, HttpStatusCode status, string expectedJson)

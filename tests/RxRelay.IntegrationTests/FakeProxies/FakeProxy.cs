@@ -2,10 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace RxRelay.IntegrationTests.FakeProxies;
@@ -47,8 +44,7 @@ internal sealed class FakeProxy : IAsyncDisposable
     {
         var proxy = new FakeProxy(script);
         await proxy._app.StartAsync();
-        var addresses = proxy._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        proxy.BaseUrl = addresses.Addresses.Single();
+        proxy.BaseUrl = BoundAddress.Of(proxy._app);
         return proxy;
     }
 

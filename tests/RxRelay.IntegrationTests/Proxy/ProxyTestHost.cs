@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Hosting;
@@ -41,7 +42,7 @@ internal sealed class ProxyTestHost : IAsyncDisposable
     /// <summary>The dispatcher, for upstream's "[hook]" steps (drain) and state checks.</summary>
     public Dispatcher Dispatcher => App.Services.GetRequiredService<Dispatcher>();
 
-    public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null)
+    public static async Task<ProxyTestHost> StartAsync(Func<ProxyOptions, ProxyOptions>? configure = null, TimeProvider? time = null, FakeLogCollector? logs = null, Action<WebApplicationBuilder>? host = null)
     {
         var options = new ProxyOptions
         {
@@ -51,7 +52,11 @@ internal sealed class ProxyTestHost : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
         options = configure?.Invoke(options) ?? options;
-        var app = ProxyApp.Build(options, time);
+        var app = ProxyApp.Build(options, time, builder =>
+        {
+            if (logs is not null) builder.Logging.AddProvider(new FakeLoggerProvider(logs));
+            host?.Invoke(builder);
+        });
         await app.StartAsync();
         return new ProxyTestHost(app, options);
     }

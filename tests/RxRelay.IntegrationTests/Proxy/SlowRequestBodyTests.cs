@@ -1,11 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using RxRelay.Proxy.Configuration;
-using RxRelay.Proxy.Hosting;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
@@ -18,7 +13,8 @@ public sealed class SlowRequestBodyTests
     [Fact]
     public async Task Post_BodyTricklesUnderTheMinimumRate_Answers408WithJsonError()
     {
-        await using var proxy = await StartProxyAsync(new MinDataRate(bytesPerSecond: 100, gracePeriod: TimeSpan.FromSeconds(2)));
+        var minimum = new MinDataRate(bytesPerSecond: 100, gracePeriod: TimeSpan.FromSeconds(2));
+        await using var proxy = await ProxyTestHost.StartAsync(host: builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = minimum));
         using var client = await RawHttp.OpenAsync(proxy.Port);
         var body = InferenceRoute.Chat.Body();
         await client.SendAsync(RawHttp.Request("POST", "/v1/chat/completions", body)[..^body.Length]);
@@ -48,25 +44,6 @@ public sealed class SlowRequestBodyTests
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
             // The proxy answered and closed, or the test is over.
-        }
-    }
-
-    private static async Task<RunningProxy> StartProxyAsync(MinDataRate minimum)
-    {
-        var options = new ProxyOptions { Listen = "127.0.0.1:0", Provider = "openai", WorkerSecret = "top-secret", ShutdownTimeout = TimeSpan.FromSeconds(5) };
-        var app = ProxyApp.Build(options, configure: builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = minimum));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RunningProxy(app, new Uri(address).Port);
-    }
-
-    private sealed record RunningProxy(Microsoft.AspNetCore.Builder.WebApplication App, int Port) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await App.StopAsync(stop.Token);
-            await App.DisposeAsync();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Configuration;
@@ -12,10 +11,10 @@ public sealed class StartupLogTests
     [Fact]
     public async Task Start_ListenPortZero_LogsTheBoundAddress()
     {
-        var lines = new ConcurrentQueue<string>();
+        var logs = new FakeLogCollector();
         var app = ProxyApp.Build(
             new ProxyOptions { Listen = "127.0.0.1:0", WorkerSecret = ProxyTestHost.Secret },
-            configure: builder => builder.Services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(lines)));
+            configure: builder => builder.Services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(logs)));
         await using var _ = app;
         await app.StartAsync();
         try
@@ -23,28 +22,11 @@ public sealed class StartupLogTests
             var port = new Uri(app.Urls.Single()).Port;
 
             Assert.NotEqual(0, port);
-            Assert.Contains($"listening on http://127.0.0.1:{port}", lines);
+            Assert.Contains($"listening on http://127.0.0.1:{port}", logs.Lines.Select(line => line.Message));
         }
         finally
         {
             await app.StopAsync();
-        }
-    }
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -14,7 +14,8 @@ public sealed class CredentialGuessTests
     [Fact]
     public async Task Admin_WrongTokensFromOneAddress_ThatAddressGets429_AnotherStillGets200()
     {
-        await using var proxy = await LoggedProxy.StartAsync(o => o with { AdminToken = "adm" }, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var logs = new FakeLogCollector();
+        await using var proxy = await ProxyTestHost.StartAsync(o => o with { AdminToken = "adm" }, new FakeTimeProvider(DateTimeOffset.UtcNow), logs);
         using var attacker = Client(proxy, HostileClients.Attacker);
         using var operatorClient = Client(proxy, IPAddress.Loopback);
 
@@ -26,14 +27,14 @@ public sealed class CredentialGuessTests
 
         Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests], attempts);
         Assert.Equal(HttpStatusCode.OK, await GetAsync(operatorClient, "/admin/stats", "adm"));
-        var line = Assert.Single(proxy.Log.Lines, l => l.EventId is 300 or 301);
+        var line = Assert.Single(logs.Lines, l => l.EventId is 300 or 301);
         Assert.Equal("admin authentication failed client=127.0.0.2 suppressed=0 (failures of this client not logged in the previous 10s window)", line.Message);
     }
 
     [Fact]
     public async Task ClientKeys_WrongKeysFromOneAddress_Then429_OtherAddressStillGets401()
     {
-        await using var proxy = await LoggedProxy.StartAsync(o => o with { RequireApiKeys = true }, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var proxy = await ProxyTestHost.StartAsync(o => o with { RequireApiKeys = true }, new FakeTimeProvider(DateTimeOffset.UtcNow));
         using var attacker = Client(proxy, HostileClients.Attacker);
         using var other = Client(proxy, IPAddress.Loopback);
 
@@ -49,8 +50,8 @@ public sealed class CredentialGuessTests
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(other, "mr_live_other"));
     }
 
-    private static HttpClient Client(LoggedProxy proxy, IPAddress source) =>
-        new(HostileClients.From(source)) { BaseAddress = new Uri($"http://127.0.0.1:{proxy.Port}"), Timeout = TimeSpan.FromSeconds(20) };
+    private static HttpClient Client(ProxyTestHost proxy, IPAddress source) =>
+        new(HostileClients.From(source)) { BaseAddress = proxy.HttpBase, Timeout = TimeSpan.FromSeconds(20) };
 
     private static async Task<HttpStatusCode> GetAsync(HttpClient client, string path, string token)
     {

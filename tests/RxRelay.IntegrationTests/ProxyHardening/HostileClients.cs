@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using Microsoft.Extensions.Logging;
 using RxRelay.IntegrationTests.Proxy;
 
 namespace RxRelay.IntegrationTests.ProxyHardening;
 
 /// <summary>
 /// Raw clients for the hardening tests: HTTP and WebSocket connections from a chosen loopback source
-/// address (127.0.0.2 is a distinct caller on Linux loopback), and a log provider that records lines.
+/// address (127.0.0.2 is a distinct caller on Linux loopback).
 /// </summary>
 internal static class HostileClients
 {
@@ -87,45 +86,6 @@ internal static class HostileClients
             if (result.EndOfMessage)
             {
                 return (System.Text.Encoding.UTF8.GetString(buffer, 0, length), null);
-            }
-        }
-    }
-}
-
-/// <summary>Records every rendered log line of every category.</summary>
-internal sealed class RecordingLogProvider : ILoggerProvider
-{
-    private readonly List<(int EventId, string Message)> _lines = [];
-
-    public IReadOnlyList<(int EventId, string Message)> Lines
-    {
-        get
-        {
-            lock (_lines)
-            {
-                return [.. _lines];
-            }
-        }
-    }
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(RecordingLogProvider owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (owner._lines)
-            {
-                owner._lines.Add((eventId.Id, formatter(state, exception)));
             }
         }
     }

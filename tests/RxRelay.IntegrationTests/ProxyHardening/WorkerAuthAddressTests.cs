@@ -17,7 +17,7 @@ public sealed class WorkerAuthAddressTests
     [Fact]
     public async Task Connect_AttackerAddressBlocked_LegitimateWorkerFromAnotherAddressRegistersEveryTime()
     {
-        await using var proxy = await LoggedProxy.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var proxy = await ProxyTestHost.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         var outcomes = new List<string>();
         for (var i = 0; i < 10; i++)
         {
@@ -32,7 +32,7 @@ public sealed class WorkerAuthAddressTests
     [Fact]
     public async Task Connect_RotatingForwardedForFromUntrustedPeer_GetsNoExtraGuesses()
     {
-        await using var proxy = await LoggedProxy.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var proxy = await ProxyTestHost.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         var outcomes = new List<string>();
         for (var i = 0; i < 6; i++)
         {
@@ -46,7 +46,7 @@ public sealed class WorkerAuthAddressTests
     [Fact]
     public async Task Connect_TrustedProxyForwardedFor_KeysOnTheForwardedClient()
     {
-        await using var proxy = await LoggedProxy.StartAsync(
+        await using var proxy = await ProxyTestHost.StartAsync(
             o => o with { TrustedProxies = [IPNetwork.Parse("127.0.0.1/32")] }, new FakeTimeProvider(DateTimeOffset.UtcNow));
         var attacker = new Dictionary<string, string> { ["X-Forwarded-For"] = "203.0.113.7, 127.0.0.1" };
         var legitimate = new Dictionary<string, string> { ["X-Forwarded-For"] = "198.51.100.9" };
@@ -65,14 +65,15 @@ public sealed class WorkerAuthAddressTests
     [Fact]
     public async Task Connect_ManyFailuresWithHugeForwardedFor_OneBoundedLogLinePerWindow()
     {
-        await using var proxy = await LoggedProxy.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var logs = new FakeLogCollector();
+        await using var proxy = await ProxyTestHost.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow), logs: logs);
         var headers = new Dictionary<string, string> { ["X-Forwarded-For"] = new string('9', 30_000) };
         for (var i = 0; i < 20; i++)
         {
-            await HostileClients.OutcomeAsync(proxy.WorkerUri("p\r\n[00:00:00 INF] forged"), "guess-" + i, IPAddress.Loopback, headers);
+            await HostileClients.OutcomeAsync(proxy.WorkerUri(Uri.EscapeDataString("p\r\n[00:00:00 INF] forged")), "guess-" + i, IPAddress.Loopback, headers);
         }
 
-        var line = Assert.Single(proxy.Log.Lines, l => l.EventId is 102 or 103);
+        var line = Assert.Single(logs.Lines, l => l.EventId is 102 or 103);
         Assert.Equal(
             "worker authentication failed provider=p\\r\\n[00:00:00 INF] forged client=127.0.0.1 suppressed=0 (failures of this client not logged in the previous 10s window)",
             line.Message);

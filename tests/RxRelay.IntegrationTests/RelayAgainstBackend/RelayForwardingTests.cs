@@ -83,34 +83,16 @@ public sealed class RelayForwardingTests
     }
 
     [Fact]
-    public async Task Start_Backend429WithRetryAfter_PassedThroughVerbatim()
-    {
-        await using var backend = await ReferenceBackend.StartAsync();
-        await using var sut = RelaySut.Create(backend.Url);
-
-        sut.Session.Start(RelaySut.Request("request-1", "/v1/responses", body: """{"rate_limit":true}"""));
-        var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
-
-        FrameText.AssertEqual(
-            new ResponseComplete("request-1", 429, H(("content-type", "application/json"), ("date", ReferenceBackend.FixedDate),
-                ("retry-after", "17"), ("x-backend-trace", "openai-responses-backend")), ReferenceBackend.RateLimitBody),
-            completion);
-    }
+    public Task Start_Backend429WithRetryAfter_PassedThroughVerbatim() => AssertRateLimitRelayedAsync(
+        "/v1/responses",
+        H(("content-type", "application/json"), ("date", ReferenceBackend.FixedDate), ("retry-after", "17"), ("x-backend-trace", "openai-responses-backend")),
+        ReferenceBackend.RateLimitBody);
 
     [Fact]
-    public async Task Start_AnthropicBackend429_PassedThroughVerbatim()
-    {
-        await using var backend = await ReferenceBackend.StartAsync();
-        await using var sut = RelaySut.Create(backend.Url);
-
-        sut.Session.Start(RelaySut.Request("request-1", "/v1/messages", body: """{"rate_limit":true}"""));
-        var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
-
-        FrameText.AssertEqual(
-            new ResponseComplete("request-1", 429, H(("content-type", "application/json"), ("date", ReferenceBackend.FixedDate),
-                ("request-id", "anthropic-mock-429")), """{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"""),
-            completion);
-    }
+    public Task Start_AnthropicBackend429_PassedThroughVerbatim() => AssertRateLimitRelayedAsync(
+        "/v1/messages",
+        H(("content-type", "application/json"), ("date", ReferenceBackend.FixedDate), ("request-id", "anthropic-mock-429")),
+        """{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}""");
 
     [Fact]
     public async Task Start_StreamingOpenAiResponses_DeltasAndDoneInOrder()
@@ -137,5 +119,17 @@ public sealed class RelayForwardingTests
 
         Assert.Equal((429, ReferenceBackend.RateLimitBody, "17"), (completion.StatusCode, completion.Body, completion.Headers["retry-after"]));
         Assert.Single(sut.Outbound.Messages);
+    }
+
+    /// <summary>A request the reference backend rate-limits: its 429 is the completion, headers and body verbatim.</summary>
+    private static async Task AssertRateLimitRelayedAsync(string path, Dictionary<string, string> expectedHeaders, string expectedBody)
+    {
+        await using var backend = await ReferenceBackend.StartAsync();
+        await using var sut = RelaySut.Create(backend.Url);
+
+        sut.Session.Start(RelaySut.Request("request-1", path, body: """{"rate_limit":true}"""));
+        var completion = await sut.Outbound.WaitForCompletionAsync("request-1");
+
+        FrameText.AssertEqual(new ResponseComplete("request-1", 429, expectedHeaders, expectedBody), completion);
     }
 }

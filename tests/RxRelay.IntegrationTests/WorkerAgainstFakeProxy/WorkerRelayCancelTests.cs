@@ -30,8 +30,7 @@ public sealed class WorkerRelayCancelTests
         await stack.SendAsync(Frames.Cancel("request-1"));
 
         Assert.Equal("""{"type":"response_complete","request_id":"request-1","status_code":499,"body":""}""", await stack.NextFrameAsync());
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
         Assert.Null(await stack.Socket.FrameWithinAsync(TimeSpan.FromMilliseconds(300)));
     }
 
@@ -47,9 +46,7 @@ public sealed class WorkerRelayCancelTests
         Assert.StartsWith("""{"type":"response_complete","request_id":"request-1","status_code":200,""", await stack.NextFrameAsync(), StringComparison.Ordinal);
 
         await stack.SendAsync(Frames.Cancel("request-1"));
-        await stack.SendAsync(Frames.Ping);
-
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
         Assert.Null(await stack.Socket.FrameWithinAsync(TimeSpan.FromMilliseconds(300)));
     }
 

@@ -47,8 +47,7 @@ public sealed class WorkerRelayFailureTests
         Assert.Equal(
             Frames.ErrorComplete("request-1", 502, "backend_unavailable", "the backend could not be reached or sent no response"),
             await stack.NextFrameAsync());
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
         Assert.Equal(1, stack.Proxy.ConnectionCount);
     }
 

@@ -24,8 +24,7 @@ public sealed partial class WorkerRelayLoadTests
         for (var i = 1; i <= 3; i++)
             await stack.Backend.NextCallAsync(WorkerStack.Patience);
 
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(3), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(3), await stack.PingAsync());
 
         release.SetResult();
         var completions = new List<string>();
@@ -37,8 +36,7 @@ public sealed partial class WorkerRelayLoadTests
             completions.Select(c => Replies.Parse(c).RequestId!).Order(StringComparer.Ordinal));
         Assert.All(completions, c => Assert.Matches(CompletionPattern(headers), c));
 
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
     }
 
     [Fact]
@@ -108,8 +106,7 @@ public sealed partial class WorkerRelayLoadTests
 
         // Every stream was its own backend exchange: 100 distinct echo ids.
         Assert.Equal(count, chunks.Values.Select(c => EchoId().Match(string.Concat(c)).Value).Distinct().Count());
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
     }
 
     // A unique prompt word per request, so a chunk relayed under the wrong id would show.

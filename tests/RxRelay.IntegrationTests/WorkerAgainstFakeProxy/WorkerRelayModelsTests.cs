@@ -52,9 +52,7 @@ public sealed class WorkerRelayModelsTests
         await stack.SendAsync(ModelsRefresh);
         var call = await stack.Backend.NextCallAsync(WorkerStack.Patience);
         Assert.Equal("GET /v1/models", $"{call.Method} {call.Path}");
-        await stack.SendAsync(Frames.Ping);
-
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
         Assert.Null(await stack.Socket.FrameWithinAsync(TimeSpan.FromMilliseconds(300)));
         Assert.False(stack.Socket.Completion.IsCompleted);
         Assert.Equal(1, stack.Proxy.ConnectionCount);

@@ -30,8 +30,7 @@ public sealed class WorkerRelayRecoveryTests
 
         Assert.Equal(Frames.Chunk("request-1", "data: one\n\n"), await stack.NextFrameAsync());
         Assert.Equal(Frames.ErrorComplete("request-1", 502, "backend_error", "the backend response was interrupted"), await stack.NextFrameAsync());
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
         Assert.Equal(1, stack.Proxy.ConnectionCount);
     }
 

@@ -76,8 +76,7 @@ public sealed class WorkerRelayShutdownTests
         await using var stack = await StartHeldAsync(release.Task, TimeSpan.FromSeconds(2));
 
         await stack.SendAsync(GracefulShutdown);
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(1), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(1), await stack.PingAsync());
         release.SetResult();
 
         Assert.Equal(Frames.Complete("request-1", 200, ServedHeaders, Served), Frames.WithoutDate(await stack.NextFrameAsync()));
@@ -98,8 +97,7 @@ public sealed class WorkerRelayShutdownTests
         Assert.Equal(
             Frames.ErrorComplete("request-2", 503, "worker_draining", "worker is draining and accepts no new requests"),
             await stack.NextFrameAsync());
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
         Assert.False(stack.Socket.Completion.IsCompleted);
         Assert.Equal(1, stack.Proxy.ConnectionCount);
         Assert.Empty(stack.Backend.Calls);
@@ -110,8 +108,7 @@ public sealed class WorkerRelayShutdownTests
     {
         await using var stack = await WorkerStack.StartEchoAsync();
         await stack.SendAsync(GracefulShutdown);
-        await stack.SendAsync(Frames.Ping);
-        Assert.Equal(Frames.Pong(0), await stack.NextFrameAsync());
+        Assert.Equal(Frames.Pong(0), await stack.PingAsync());
 
         var closedAt = await stack.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "graceful shutdown complete");
         var next = await stack.Proxy.NextConnectionAsync(WorkerStack.Patience);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,7 +23,7 @@ internal sealed class WorkerStack : IAsyncDisposable
     private readonly IAsyncDisposable _backend;
     private bool _stopped;
 
-    private WorkerStack(FakeProxy proxy, IHost host, IAsyncDisposable backend, WorkerOptions options, ConcurrentQueue<string> logs)
+    private WorkerStack(FakeProxy proxy, IHost host, IAsyncDisposable backend, WorkerOptions options, FakeLogCollector logs)
     {
         Logs = logs;
         Proxy = proxy;
@@ -49,7 +48,7 @@ internal sealed class WorkerStack : IAsyncDisposable
     public string RegisterFrame { get; private set; } = "";
 
     /// <summary>What the worker logged (Debug and up), for diagnosing a failure.</summary>
-    public ConcurrentQueue<string> Logs { get; }
+    public FakeLogCollector Logs { get; }
 
     /// <summary>An echo backend with <paramref name="models"/> on a frozen clock, and the worker in front of it.</summary>
     public static async Task<WorkerStack> StartEchoAsync(Func<WorkerOptions, WorkerOptions>? configure = null, params string[] models)
@@ -90,11 +89,11 @@ internal sealed class WorkerStack : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
 
-        var logs = new ConcurrentQueue<string>();
+        var logs = new FakeLogCollector();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(new QueueLoggerProvider(logs));
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddRxRelayWorker(options);
         var host = builder.Build();
         var stack = new WorkerStack(proxy, host, backend, options, logs);
@@ -117,6 +116,13 @@ internal sealed class WorkerStack : IAsyncDisposable
 
     /// <summary>The next frame on the first connection.</summary>
     public Task<string> NextFrameAsync() => Socket.NextTextAsync(Patience);
+
+    /// <summary>Sends a <c>ping</c> on the first connection and returns the frame that answers it.</summary>
+    public async Task<string> PingAsync()
+    {
+        await SendAsync(Frames.Ping);
+        return await NextFrameAsync();
+    }
 
     /// <summary>Host stop, as SIGTERM does it; bounded by <see cref="Patience"/>.</summary>
     public async Task StopHostAsync()
@@ -146,25 +152,5 @@ internal sealed class WorkerStack : IAsyncDisposable
             await Proxy.DisposeAsync();
             await _backend.DisposeAsync();
         }
-    }
-
-    private sealed class QueueLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new QueueLogger(lines, categoryName);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class QueueLogger(ConcurrentQueue<string> lines, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " | " + exception.GetType().Name + ": " + exception.Message)}");
     }
 }

@@ -3,11 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RxRelay.Worker.Connection;
 
@@ -54,7 +51,7 @@ public sealed class HostileFrameTests
         var app = builder.Build();
         app.Map("/v1/worker/connect", context => SendHostileFrameAsync(context, outcome));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = BoundAddress.Of(app);
         return new HostileProxy(app, address.Replace("http://", "ws://", StringComparison.Ordinal));
     }
 

@@ -1,7 +1,3 @@
-using RxRelay.Protocol.Messages;
-using RxRelay.Proxy.Dispatch;
-using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary><see cref="DispatchCore.Cancel"/>: queued or in flight, one <c>cancel</c> frame, slot freed, late frames dropped.</summary>

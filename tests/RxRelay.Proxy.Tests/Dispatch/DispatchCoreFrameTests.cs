@@ -1,6 +1,3 @@
-using RxRelay.Proxy.Dispatch;
-using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using RxRelay.Proxy.Dispatch;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>Dispatch cost depends on compatible workers/requests only, not on everything connected.</summary>

@@ -1,5 +1,3 @@
-using RxRelay.Proxy.Dispatch;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>Which worker gets the work: lowest load, ties round robin; a freed worker takes the oldest request it can serve.</summary>

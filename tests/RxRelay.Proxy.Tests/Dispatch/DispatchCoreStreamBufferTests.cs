@@ -1,7 +1,3 @@
-using RxRelay.Protocol.Messages;
-using RxRelay.Proxy.Dispatch;
-using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>The bounded per-request buffer of <see cref="DispatchCore.OnChunk"/>: a client too slow to read is cut off.</summary>

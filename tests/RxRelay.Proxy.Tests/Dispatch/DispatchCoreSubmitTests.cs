@@ -1,6 +1,3 @@
-using RxRelay.Protocol.Messages;
-using RxRelay.Proxy.Dispatch;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary><see cref="DispatchCore.Submit"/>: dispatched at once, queued, or rejected.</summary>

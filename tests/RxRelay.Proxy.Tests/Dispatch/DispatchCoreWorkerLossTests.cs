@@ -1,7 +1,3 @@
-using RxRelay.Protocol.Messages;
-using RxRelay.Proxy.Dispatch;
-using static RxRelay.Proxy.Tests.Dispatch.CoreHarness;
-
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>A worker lost (socket gone, or its frame sink full): its requests requeued, failed, or handed on.</summary>

@@ -12,7 +12,17 @@ public static class FakeLoggerLines
     extension(FakeLogger logger)
     {
         /// <summary>Every line recorded so far, in order.</summary>
+        public IReadOnlyList<LogLine> Lines => logger.Collector.Lines;
+    }
+}
+
+/// <summary>The lines of a <see cref="FakeLogCollector"/> (every logger that writes into it), as <see cref="LogLine"/>s.</summary>
+public static class FakeLogCollectorLines
+{
+    extension(FakeLogCollector collector)
+    {
+        /// <summary>Every line recorded so far, of every category, in order.</summary>
         public IReadOnlyList<LogLine> Lines =>
-            [.. logger.Collector.GetSnapshot().Select(record => new LogLine(record.Level, record.Id.Id, record.Message))];
+            [.. collector.GetSnapshot().Select(record => new LogLine(record.Level, record.Id.Id, record.Message))];
     }
 }
