@@ -9,7 +9,8 @@ namespace RxRelay.Proxy.Dispatch;
 /// worker for that model is healthy. The ejected worker keeps its socket and its started streams; its
 /// requests without a first event get a <c>cancel</c> (<c>timeout</c>) and are requeued, each using up
 /// one requeue attempt (docs/protocol.md#requeue), so a request is never bounced between stuck workers
-/// more often than between lost ones.
+/// more often than between lost ones. Ejection never leaves a model without a worker: a worker that
+/// serves some model alone is not ejected, and one left alone by a peer's departure is reinstated.
 /// </summary>
 internal sealed partial class DispatchCore
 {
