@@ -9,7 +9,8 @@ namespace RxRelay.Proxy.Dispatch;
 /// worker for that model is healthy. The ejected worker keeps its socket and its started streams; its
 /// requests without a first event get a <c>cancel</c> (<c>timeout</c>) and are requeued, each using up
 /// one requeue attempt (docs/protocol.md#requeue), so a request is never bounced between stuck workers
-/// more often than between lost ones.
+/// more often than between lost ones. Ejection never leaves a model without a worker: a worker that
+/// serves some model alone is not ejected, and one left alone by a peer's departure is reinstated.
 /// </summary>
 internal sealed partial class DispatchCore
 {
@@ -25,9 +26,10 @@ internal sealed partial class DispatchCore
     {
         while (_outliers.NextOverdue() is { } request)
         {
-            // Never eject the last healthy-looking worker for the model (Envoy's max ejection percent):
-            // its requests would have nowhere to go.
-            if (request.Worker is { IsEjected: false } worker && HasHealthyPeer(worker, request.Submit.Model))
+            // Never eject the last healthy-looking worker for the model (Envoy's max ejection percent), nor
+            // one that is the only worker left for another of its models: their requests would have nowhere to go.
+            if (request.Worker is { IsEjected: false } worker && HasHealthyPeer(worker, request.Submit.Model)
+                && !IsOnlyWorkerForAModel(worker))
                 Eject(worker, request.Submit.Model);
         }
 
@@ -36,6 +38,31 @@ internal sealed partial class DispatchCore
 
     private bool HasHealthyPeer(WorkerState worker, string model) =>
         _selector.Advertising(model).Any(peer => peer != worker && _outliers.IsHealthy(peer));
+
+    /// <summary>
+    /// True when some model (or <c>*</c>) of <paramref name="worker"/> has no other worker that is not
+    /// ejected, draining or lost and serves the same requests (tenant); such a worker must stay in selection.
+    /// </summary>
+    private bool IsOnlyWorkerForAModel(WorkerState worker) =>
+        worker.Models.Any(model => !_selector.Advertising(model).Any(peer => peer != worker
+            && peer is { IsEjected: false, IsDraining: false, IsLost: false }
+            && (peer.Tenant is null || string.Equals(peer.Tenant, worker.Tenant, StringComparison.Ordinal))));
+
+    /// <summary>
+    /// After a worker left, started draining or dropped models: an ejected worker that is now the only one
+    /// for one of its models is reinstated at once (its count kept) and takes queued work, rather than
+    /// leaving that model's requests queued until the ejection period ends.
+    /// </summary>
+    private void ReinstateWhereAlone()
+    {
+        foreach (var worker in _outliers.Ejected())
+        {
+            if (worker.IsDraining || worker.IsLost || !IsOnlyWorkerForAModel(worker)) continue;
+            _outliers.Reinstate(worker);
+            DispatchLog.WorkerReinstated(_logger, worker.Id, worker.Provider);
+            PullFor(worker);
+        }
+    }
 
     private void Eject(WorkerState worker, string model)
     {

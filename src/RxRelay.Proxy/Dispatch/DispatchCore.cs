@@ -136,6 +136,7 @@ internal sealed partial class DispatchCore : IDisposable
         _selector.Remove(worker);
         worker.SetModels(ModelList.Sanitize(models));
         _selector.Add(worker);
+        _outliers.NotePeersShrank(); // it may have dropped a model an ejected worker now serves alone
         _queue.MarkServed(worker);
         worker.ReportedLoad = currentLoad;
         PullFor(worker);
@@ -229,6 +230,7 @@ internal sealed partial class DispatchCore : IDisposable
         _workersById.Remove(worker.Id);
         _selector.Remove(worker);
         _outliers.Forget(worker);
+        _outliers.NotePeersShrank();
         if (closeCode is { } code) worker.Sink.Close(code, closeReason!);
         RecoverInFlight(worker);
     }
@@ -274,6 +276,7 @@ internal sealed partial class DispatchCore : IDisposable
     private void StartDraining(WorkerState worker)
     {
         worker.IsDraining = true;
+        _outliers.NotePeersShrank();
         Send(worker, new GracefulShutdown(WorkerCloseReasons.DrainReason, _drain.TimeoutSecs));
         if (worker.InFlight.Count == 0)
             RemoveWorker(worker, WorkerCloseReasons.NormalCode, WorkerCloseReasons.GracefulShutdownComplete);
@@ -320,14 +323,24 @@ internal sealed partial class DispatchCore : IDisposable
         _lostWorkers.Enqueue(worker);
     }
 
-    /// <summary>Ends every public operation: applies due outlier deadlines, removes lost workers, expires due queued requests, re-arms the timers, checks drain.</summary>
+    /// <summary>
+    /// Ends every public operation: applies due outlier deadlines, removes lost workers, reinstates ejected
+    /// workers left alone for a model, expires due queued requests, re-arms the timers, checks drain.
+    /// </summary>
     private void Settle()
     {
         ApplyOutlierDeadlines();
-        while (_lostWorkers.TryDequeue(out var lost))
+        while (true)
         {
-            if (_workersById.ContainsKey(lost.Id))
-                RemoveWorker(lost, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
+            while (_lostWorkers.TryDequeue(out var lost))
+            {
+                if (_workersById.ContainsKey(lost.Id))
+                    RemoveWorker(lost, WorkerCloseReasons.OutboxOverflowCode, WorkerCloseReasons.OutboxOverflow);
+            }
+
+            // A reinstated worker's pulls may find it lost, and its removal may leave another one alone.
+            if (!_outliers.TakePeersShrank()) break;
+            ReinstateWhereAlone();
         }
 
         _queue.ExpireDueAndRearm();

@@ -21,6 +21,14 @@ internal static partial class DispatchLog
         Message = "worker {WorkerId} (provider {Provider}) answered a request moved off it: ejection ended")]
     private static partial void WorkerHealedLine(ILogger logger, string workerId, string provider);
 
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information,
+        Message = "worker {WorkerId} (provider {Provider}) reinstated before its ejection ended: {Reason}")]
+    private static partial void WorkerReinstatedLine(ILogger logger, string workerId, string provider, string reason);
+
+    /// <summary>An ejected worker is back in selection early because no healthy peer is left for one of its models.</summary>
+    public static void WorkerReinstated(ILogger logger, string workerId, string provider) =>
+        WorkerReinstatedLine(logger, workerId, LogValue.Of(provider), "no healthy peer left");
+
     /// <summary>An ejected worker answered after all and is back in selection.</summary>
     public static void WorkerHealed(ILogger logger, string workerId, string provider) =>
         WorkerHealedLine(logger, workerId, LogValue.Of(provider));

@@ -24,6 +24,7 @@ internal sealed class OutlierDetector : IDisposable
     private readonly Dictionary<WorkerState, (DateTimeOffset Until, HashSet<string> Moved)> _ejections = [];
     private ITimer? _timer;
     private DateTimeOffset? _armedFor;
+    private bool _peersShrank;
 
     /// <summary>Creates the detector; a null <see cref="DispatchOptions.FirstEventTimeout"/> turns it off.</summary>
     /// <param name="deadlineReached">Called from the timer's thread; it must hand the work to the single writer.</param>
@@ -118,6 +119,32 @@ internal sealed class OutlierDetector : IDisposable
     {
         if (worker.IsEjected) EndEjection(worker);
         _ejectionCount.Remove(worker);
+    }
+
+    /// <summary>
+    /// A worker left, started draining or dropped models: an ejected worker may now be the only one left
+    /// for a model. Noted only while some worker is ejected; <see cref="TakePeersShrank"/> reads it.
+    /// </summary>
+    public void NotePeersShrank() => _peersShrank |= _ejections.Count > 0;
+
+    /// <summary>True once after <see cref="NotePeersShrank"/> (while some worker is still ejected).</summary>
+    public bool TakePeersShrank()
+    {
+        var shrank = _peersShrank && _ejections.Count > 0;
+        _peersShrank = false;
+        return shrank;
+    }
+
+    /// <summary>The ejected workers, in registration order.</summary>
+    public IReadOnlyList<WorkerState> Ejected() => _ejections.Keys.OrderBy(w => w.Sequence).ToList();
+
+    /// <summary>
+    /// Ends an ejection early because the worker is needed (no other worker left for one of its models);
+    /// its count stays, so a relapse is ejected for longer.
+    /// </summary>
+    public void Reinstate(WorkerState worker)
+    {
+        if (worker.IsEjected) EndEjection(worker);
     }
 
     /// <summary>Keeps one timer armed for the earliest first-event deadline or ejection end.</summary>
