@@ -12,4 +12,22 @@ internal static class RawWorkerSocket
         var (code, reason) = await socket.ReceiveCloseAsync(Bounds.Prompt);
         return ((WebSocketCloseStatus?)code, reason);
     }
+
+    /// <summary>
+    /// Like <see cref="ConnectAndReadCloseAsync"/>, but a socket the proxy accepted (no close within
+    /// <paramref name="wait"/>) is hung up on and reported as null.
+    /// </summary>
+    public static async Task<(WebSocketCloseStatus? Status, string? Reason)?> TryReadCloseAsync(Uri proxy, string secret, TimeSpan wait)
+    {
+        await using var socket = await FakeWorkerSocket.ConnectAsync(new Uri($"ws://{proxy.Authority}/v1/worker/connect?provider=local"), secret);
+        try
+        {
+            var (code, reason) = await socket.ReceiveCloseAsync(wait);
+            return ((WebSocketCloseStatus?)code, reason);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
 }

@@ -18,15 +18,19 @@ public sealed class WorkerAuthScenarios(ITestOutputHelper output)
         await using var cluster = await RelayCluster.StartAsync(output);
         var backend = cluster.Own(await MockBackend.StartAsync());
 
-        for (var attempt = 0; attempt < 3; attempt++)
+        // The rule is real time (three failures within 250 ms block the address for 250 ms), so on a loaded
+        // box a round can miss the window: the three bad connects go out together, and a round whose correct
+        // secret got through (not blocked) is retried, a bounded number of times. What is asserted is exact.
+        (WebSocketCloseStatus?, string?)? blocked = null;
+        for (var round = 0; round < 5 && blocked is null; round++)
         {
-            Assert.Equal((WebSocketCloseStatus.PolicyViolation, "worker authentication failed"),
-                await RawWorkerSocket.ConnectAndReadCloseAsync(cluster.ProxyUrl, "wrong-secret"));
+            var failures = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RawWorkerSocket.ConnectAndReadCloseAsync(cluster.ProxyUrl, "wrong-secret")));
+            Assert.All(failures, failure => Assert.Equal((WebSocketCloseStatus.PolicyViolation, "worker authentication failed"), failure));
+            blocked = await RawWorkerSocket.TryReadCloseAsync(cluster.ProxyUrl, ProxySettings.Secret, TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
         }
 
-        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "worker authentication temporarily rate limited"),
-            await RawWorkerSocket.ConnectAndReadCloseAsync(cluster.ProxyUrl, ProxySettings.Secret));
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "worker authentication temporarily rate limited"), blocked);
 
         await cluster.StartWorkerAsync(cluster.Worker(backend.BaseAddress));
         var (response, body) = await cluster.SendAsync(Bodies.ChatPath, Bodies.Chat(stream: false));
