@@ -16,9 +16,9 @@ internal sealed class EchoEndpoints
 
     private EchoEndpoints(EchoBackendOptions options, IHostApplicationLifetime lifetime, ILogger logger)
     {
-        this._options = options;
-        this._lifetime = lifetime;
-        this._logger = logger;
+        _options = options;
+        _lifetime = lifetime;
+        _logger = logger;
         _writers = new()
         {
             [EchoApi.ChatCompletions] = new ChatCompletionsWriter(options.TimeProvider),

@@ -23,7 +23,7 @@ internal sealed class SseWriter : IDisposable
 
     public SseWriter(PipeWriter pipe)
     {
-        this._pipe = pipe;
+        _pipe = pipe;
         _json = new Utf8JsonWriter(pipe, JsonOptions);
     }
 

@@ -28,7 +28,7 @@ internal sealed class WorkerHeartbeat : IDisposable
     public WorkerHeartbeat(TimeProvider time, TimeSpan interval, TimeSpan timeout, Action sendPing, Action timedOut)
     {
         ArgumentNullException.ThrowIfNull(time);
-        (this._interval, this._timeout, this._sendPing, this._timedOut) = (interval, timeout, sendPing, timedOut);
+        (_interval, _timeout, _sendPing, _timedOut) = (interval, timeout, sendPing, timedOut);
         _outboundSilence = time.CreateTimer(_ => OnSilence(), null, interval, Timeout.InfiniteTimeSpan);
         _inboundSilence = time.CreateTimer(_ => OnSilence(), null, interval, Timeout.InfiniteTimeSpan);
         _pongWindow = time.CreateTimer(_ => OnPongWindowElapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

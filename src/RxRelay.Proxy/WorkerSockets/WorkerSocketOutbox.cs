@@ -28,7 +28,7 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
     /// <param name="closeGrace">How long queued frames and the close frame may take once a close was asked for; then the socket is aborted.</param>
     public WorkerSocketOutbox(WebSocket socket, TimeProvider time, int capacity, TimeSpan closeGrace)
     {
-        (this._socket, this._time, this._closeGrace) = (socket, time, closeGrace);
+        (_socket, _time, _closeGrace) = (socket, time, closeGrace);
         _frames = Channel.CreateBounded<ProxyMessage>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,

@@ -27,8 +27,8 @@ internal sealed partial class WorkerSocketSession
     public WorkerSocketSession(
         WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger, FrameHeaderGuardStream? guard = null)
     {
-        (this._socket, this._provider, this._dispatcher, this._options, this._time, this._logger) = (socket, provider, dispatcher, options, time, logger);
-        this._guard = guard;
+        (_socket, _provider, _dispatcher, _options, _time, _logger) = (socket, provider, dispatcher, options, time, logger);
+        _guard = guard;
     }
 
     /// <summary>The id of the client API key the worker authenticated with; null for the shared secret (serves everyone).</summary>

@@ -17,7 +17,7 @@ internal sealed class WorkerConfigFile
     private WorkerConfigFile(string path, TomlTable table)
     {
         Path = path;
-        this._table = table;
+        _table = table;
     }
 
     /// <summary>The path as given on the command line (used in messages).</summary>

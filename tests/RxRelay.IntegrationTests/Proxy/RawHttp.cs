@@ -17,7 +17,7 @@ internal sealed class RawHttp : IDisposable
 
     private RawHttp(TcpClient client)
     {
-        this._client = client;
+        _client = client;
         _stream = client.GetStream();
     }
 

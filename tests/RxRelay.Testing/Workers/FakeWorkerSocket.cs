@@ -26,7 +26,7 @@ public sealed class FakeWorkerSocket : IAsyncDisposable
 
     private FakeWorkerSocket(ClientWebSocket socket)
     {
-        this._socket = socket;
+        _socket = socket;
         _ = Task.Run(ReadLoopAsync);
     }
 
