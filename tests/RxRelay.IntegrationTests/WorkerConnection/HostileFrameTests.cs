@@ -3,7 +3,7 @@ using RxRelay.Worker.Connection;
 namespace RxRelay.IntegrationTests.WorkerConnection;
 
 /// <summary>
-/// Inbound size limits on real sockets: a hostile proxy (real Kestrel, raw frames after the upgrade) sends
+/// Inbound size limits on real sockets: a hostile proxy (<see cref="RawFrameProxy"/>, raw frames after the upgrade) sends
 /// frames the worker's link must refuse with 1009 from their headers, without reading them up to the limit,
 /// or accept although they add up to more than one frame's limit (docs/protocol.md#size-limits).
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class HostileFrameTests
     public async Task Open_ProxySendsA300MiBFrame_ClosesWith1009AndDeliversNothing()
     {
         var outcome = new TaskCompletionSource<(long SentBeforeClose, int CloseCode)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var proxy = await RawFrameProxy.StartAsync(stream => SendFrameUntilClosedAsync(stream, 300 * MiB, 64 * 1024, outcome));
+        await using var proxy = new RawFrameProxy(stream => SendFrameUntilClosedAsync(stream, 300 * MiB, 64 * 1024, outcome));
         using var run = new LinkRun(proxy.Url);
 
         var (sentBeforeClose, closeCode) = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -39,7 +39,7 @@ public sealed class HostileFrameTests
     public async Task Open_ProxyTricklesA17MiBFrameIn1KiBWrites_ClosesWith1009BeforeReadingItToTheLimit()
     {
         var outcome = new TaskCompletionSource<(long SentBeforeClose, int CloseCode)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var proxy = await RawFrameProxy.StartAsync(stream => SendFrameUntilClosedAsync(stream, 17 * MiB, 1024, outcome));
+        await using var proxy = new RawFrameProxy(stream => SendFrameUntilClosedAsync(stream, 17 * MiB, 1024, outcome));
         using var run = new LinkRun(proxy.Url);
 
         var (sentBeforeClose, closeCode) = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -52,18 +52,21 @@ public sealed class HostileFrameTests
     }
 
     // Frames of 256 x 4,093 bytes each fill every 4,093-byte read exactly: a reader that guessed frame ends
-    // from short reads took the twenty frames for one 20 MiB frame and refused it.
+    // from short reads took the twenty frames for one 20 MiB frame and refused it. A small message goes out in
+    // the same TCP write as the 101 response, so the first frame starts right behind the response head.
     [Fact]
     public async Task Open_ProxySendsA20MiBMessageAsTwentyFramesInSeparateWrites_DeliversItWhole()
     {
         const int frameBytes = 256 * 4093;
-        await using var proxy = await RawFrameProxy.StartAsync(stream => SendFragmentedMessageAsync(stream, 20, frameBytes));
+        byte[] hello = [.. RawFrameProxy.Header(Text, true, 5), .. "hello"u8];
+        await using var proxy = new RawFrameProxy(stream => SendFragmentedMessageAsync(stream, 20, frameBytes), withResponse: hello);
         using var run = new LinkRun(proxy.Url);
 
-        var first = await Task.WhenAny(run.FirstMessage, run.Ended).WaitAsync(TimeSpan.FromSeconds(30));
+        var first = await Task.WhenAny(run.SecondMessage, run.Ended).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Same(run.FirstMessage, first);
-        var message = await run.FirstMessage;
+        Assert.Same(run.SecondMessage, first);
+        Assert.Equal("hello"u8.ToArray(), Assert.IsType<LinkEvent.Message>(run.Events[1]).Utf8);
+        var message = await run.SecondMessage;
         Assert.True(message.IsText);
         Assert.Equal(20 * frameBytes, message.Utf8.Length);
         Assert.All(message.Utf8, b => Assert.Equal((byte)'a', b));
@@ -72,6 +75,18 @@ public sealed class HostileFrameTests
     // One text frame declaring `declared` bytes, its header written a byte at a time, then its payload in
     // `chunk`-sized writes until the worker's close arrives (or SendAtMost).
     private static async Task SendFrameUntilClosedAsync(Stream stream, long declared, int chunk, TaskCompletionSource<(long, int)> outcome)
+    {
+        try
+        {
+            await SendFrameUntilClosedCoreAsync(stream, declared, chunk, outcome);
+        }
+        catch (Exception error)
+        {
+            outcome.TrySetException(error);
+        }
+    }
+
+    private static async Task SendFrameUntilClosedCoreAsync(Stream stream, long declared, int chunk, TaskCompletionSource<(long, int)> outcome)
     {
         var sent = 0L;
         var closeCode = RawFrameProxy.ReadCloseCodeAsync(stream);
@@ -132,7 +147,7 @@ public sealed class HostileFrameTests
         private readonly IDisposable _subscription;
         private readonly List<LinkEvent> _events = [];
         private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<LinkEvent.Message> _firstMessage = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<LinkEvent.Message> _secondMessage = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public LinkRun(Uri url)
         {
@@ -141,9 +156,11 @@ public sealed class HostileFrameTests
                 e =>
                 {
                     lock (_events)
+                    {
                         _events.Add(e);
-                    if (e is LinkEvent.Message message)
-                        _firstMessage.TrySetResult(message);
+                        if (e is LinkEvent.Message message && _events.Count(x => x is LinkEvent.Message) == 2)
+                            _secondMessage.TrySetResult(message);
+                    }
                 },
                 e => _ended.TrySetResult(e),
                 () => _ended.TrySetResult(null));
@@ -151,7 +168,7 @@ public sealed class HostileFrameTests
 
         public Task<Exception?> Ended => _ended.Task;
 
-        public Task<LinkEvent.Message> FirstMessage => _firstMessage.Task;
+        public Task<LinkEvent.Message> SecondMessage => _secondMessage.Task;
 
         public LinkEvent[] Events
         {

@@ -1,44 +1,34 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace RxRelay.IntegrationTests.WorkerConnection;
 
 /// <summary>
-/// A hostile proxy on real Kestrel (127.0.0.1, port 0): it accepts the worker's upgrade by hand and hands the
-/// raw stream to a script, so every byte (and every TCP write) after the 101 response is exactly the script's.
+/// A hostile proxy on a bare TCP socket (127.0.0.1, port 0): it answers one worker's upgrade by hand and
+/// hands the raw stream to a script, so every byte and every TCP write after the request is exactly the
+/// script's. Not Kestrel: Kestrel drops what it had received once a write fails, and a worker that refuses
+/// a frame drops the connection while the script is still writing, right after its close frame.
 /// </summary>
 internal sealed class RawFrameProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _served;
 
-    private RawFrameProxy(WebApplication app, Uri url)
+    /// <param name="script">Runs on the upgraded connection; it ends when the script returns.</param>
+    /// <param name="withResponse">Bytes sent in the same write as the 101 response (frames right behind the head).</param>
+    public RawFrameProxy(Func<Stream, Task> script, byte[]? withResponse = null)
     {
-        _app = app;
-        Url = url;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Url = new Uri($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1/worker/connect");
+        _served = ServeOneAsync(script, withResponse ?? []);
     }
 
     /// <summary>The worker connect URL (<c>ws://</c>).</summary>
     public Uri Url { get; }
-
-    public static async Task<RawFrameProxy> StartAsync(Func<Stream, Task> script)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Map("/v1/worker/connect", async context => await script(await UpgradeAsync(context)));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RawFrameProxy(app, new Uri($"{address.Replace("http://", "ws://", StringComparison.Ordinal)}/v1/worker/connect"));
-    }
 
     /// <summary>An unmasked frame header (server to client) in the shortest length form.</summary>
     public static byte[] Header(byte opcode, bool fin, long length)
@@ -72,21 +62,50 @@ internal sealed class RawFrameProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(stop.Token);
-        await _app.DisposeAsync();
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _served.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or TimeoutException or EndOfStreamException)
+        {
+            // The worker went first, or nobody connected; the test has its own assertions.
+        }
+
+        _stop.Dispose();
     }
 
-    private static async Task<Stream> UpgradeAsync(HttpContext context)
+    private async Task ServeOneAsync(Func<Stream, Task> script, byte[] withResponse)
     {
-        var key = context.Request.Headers["Sec-WebSocket-Key"].ToString();
+        using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+        client.NoDelay = true;
+        await using var stream = client.GetStream();
+        var key = await ReadWebSocketKeyAsync(stream, _stop.Token);
 #pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for Sec-WebSocket-Accept; it is not used for security here
         var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 #pragma warning restore CA5350
-        context.Response.Headers.Connection = "Upgrade";
-        context.Response.Headers.Upgrade = "websocket";
-        context.Response.Headers["Sec-WebSocket-Accept"] = accept;
-        return await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
+        var response = $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+        byte[] first = [.. Encoding.ASCII.GetBytes(response), .. withResponse];
+        await stream.WriteAsync(first, _stop.Token);
+        await script(stream);
+    }
+
+    // The client sends nothing after its request head until the 101, so reading in chunks takes no frame bytes.
+    private static async Task<string> ReadWebSocketKeyAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var head = new MemoryStream();
+        var buffer = new byte[4096];
+        while (!Encoding.ASCII.GetString(head.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0 || head.Length > 64 * 1024)
+                throw new IOException("no complete upgrade request");
+            head.Write(buffer, 0, read);
+        }
+
+        return Encoding.ASCII.GetString(head.ToArray()).Split("\r\n")
+            .Single(line => line.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))["Sec-WebSocket-Key:".Length..].Trim();
     }
 
     private static async Task<byte[]> ReadExactlyAsync(Stream stream, int count)
