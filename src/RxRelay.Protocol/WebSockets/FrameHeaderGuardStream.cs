@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RxRelay.Protocol.WebSockets;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed class FrameHeaderGuardStream(Stream inner, FrameHeaderGuard guard)
     public FrameHeaderGuard Guard => guard;
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // every inbound read: no allocation when it waits
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using RxRelay.Protocol;
 using RxRelay.Protocol.WebSockets;
 
@@ -28,6 +29,7 @@ internal sealed class SizeLimitedWebSocket(WebSocket inner, FrameHeaderGuard gua
 
     public override string? SubProtocol => inner.SubProtocol;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // every receive: no allocation when it waits
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var result = await inner.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);

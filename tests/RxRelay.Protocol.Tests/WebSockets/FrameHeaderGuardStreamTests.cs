@@ -47,6 +47,23 @@ public sealed class FrameHeaderGuardStreamTests
     }
 
     [Fact]
+    public void ReadAsync_CompletingAtOnce_AllocatesNothing()
+    {
+        var (inner, sut) = CreateSut();
+        var buffer = new byte[100];
+        var read = 0;
+
+        var allocated = AllocatedBy(() =>
+        {
+            inner.Position = 0;
+            read = ReadAtOnce(sut, buffer);
+        });
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(buffer.Length, read);
+    }
+
+    [Fact]
     public async Task WriteAsync_PassesThroughAndIsNotInspected()
     {
         var inner = new MemoryStream();
@@ -57,5 +74,20 @@ public sealed class FrameHeaderGuardStreamTests
 
         Assert.Equal(outbound, inner.ToArray());
         Assert.Equal(FrameLimitVerdict.None, sut.Guard.Verdict);
+    }
+
+    // Outside the test method (xUnit1031), and without asserting inside the measurement (assertions allocate).
+    private static int ReadAtOnce(Stream stream, byte[] buffer)
+    {
+        var read = stream.ReadAsync(buffer.AsMemory());
+        return read.IsCompletedSuccessfully ? read.Result : throw new InvalidOperationException("the read over a MemoryStream waited");
+    }
+
+    private static long AllocatedBy(Action action)
+    {
+        action(); // warm up: JIT
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }
