@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using RxRelay.Protocol;
+using RxRelay.Protocol.WebSockets;
 
 namespace RxRelay.Proxy.WorkerSockets;
 
@@ -12,7 +14,7 @@ namespace RxRelay.Proxy.WorkerSockets;
 internal sealed class FrameGuardUpgradeFeature(IHttpUpgradeFeature inner) : IHttpUpgradeFeature
 {
     /// <summary>The guard of the upgraded stream; null until the upgrade happened.</summary>
-    public FrameHeaderGuardStream? Guard { get; private set; }
+    public FrameHeaderGuard? Guard { get; private set; }
 
     /// <inheritdoc />
     public bool IsUpgradableRequest => inner.IsUpgradableRequest;
@@ -20,8 +22,10 @@ internal sealed class FrameGuardUpgradeFeature(IHttpUpgradeFeature inner) : IHtt
     /// <inheritdoc />
     public async Task<Stream> UpgradeAsync()
     {
-        Guard = new FrameHeaderGuardStream(await inner.UpgradeAsync().ConfigureAwait(false));
-        return Guard;
+        var guard = new FrameHeaderGuard(WebSocketLimits.MaxFrameBytes, WebSocketLimits.MaxMessageBytes);
+        var stream = new FrameHeaderGuardStream(await inner.UpgradeAsync().ConfigureAwait(false), guard);
+        Guard = guard;
+        return stream;
     }
 }
 

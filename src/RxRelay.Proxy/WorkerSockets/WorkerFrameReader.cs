@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using RxRelay.Protocol.WebSockets;
 
 namespace RxRelay.Proxy.WorkerSockets;
 
@@ -10,16 +11,18 @@ internal readonly record struct WorkerFrame(WebSocketMessageType Type, ReadOnlyM
 internal sealed class WorkerFrameTooBigException(string reason) : Exception(reason);
 
 /// <summary>
-/// Reassembles WebSocket messages from a worker within <see cref="WorkerSocketLimits"/>. A frame over the
-/// frame limit is refused as soon as its header is read (through <paramref name="guard"/>), a message as soon
-/// as its running size passes the message limit: neither is buffered whole. The buffer grows while a large
-/// message arrives and is given back when the next read starts, so an idle socket holds only
-/// <see cref="WorkerSocketLimits.DefaultBufferBytes"/>.
+/// Reassembles WebSocket messages from a worker within <see cref="WorkerSocketLimits"/>. The
+/// <paramref name="guard"/> under the socket reads every frame header, so a frame over the frame limit, or
+/// one that takes its message over the message limit, is refused from its header, before its payload is
+/// read; neither is buffered. Messages that arrived before the refused one are still returned. The buffer
+/// grows while a large message arrives and is given back when the next read starts, so an idle socket holds
+/// only <see cref="WorkerSocketLimits.DefaultBufferBytes"/>.
 /// </summary>
 /// <param name="socket">The worker's socket; this is its only reader.</param>
-/// <param name="guard">The frame-header guard under the socket; null where the socket was not upgraded through it (frames are then only bounded by the message limit).</param>
-internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream? guard = null) : IDisposable
+/// <param name="guard">The frame-header guard under the socket; null where the socket was not upgraded through it (frames are then only bounded by the message limit, as the buffer grows).</param>
+internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuard? guard = null) : IDisposable
 {
+    private long _messagesRead;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(WorkerSocketLimits.DefaultBufferBytes);
 
     /// <summary>Current buffer size (for tests).</summary>
@@ -40,14 +43,17 @@ internal sealed class WorkerFrameReader(WebSocket socket, FrameHeaderGuardStream
             }
 
             var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken);
-            if (guard?.OversizedFrame == true)
+            var isClose = result.MessageType == WebSocketMessageType.Close;
+            if (!isClose && guard is not null && guard.Refuses(_messagesRead))
             {
-                throw new WorkerFrameTooBigException(WorkerSocketLimits.FrameTooBig);
+                throw new WorkerFrameTooBigException(
+                    guard.Verdict == FrameLimitVerdict.FrameTooBig ? WorkerSocketLimits.FrameTooBig : WorkerSocketLimits.MessageTooBig);
             }
 
             length += result.Count;
-            if (result.MessageType == WebSocketMessageType.Close || result.EndOfMessage)
+            if (isClose || result.EndOfMessage)
             {
+                _messagesRead += isClose ? 0 : 1;
                 return new WorkerFrame(result.MessageType, _buffer.AsMemory(0, length));
             }
         }

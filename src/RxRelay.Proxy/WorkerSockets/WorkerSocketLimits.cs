@@ -4,8 +4,9 @@ namespace RxRelay.Proxy.WorkerSockets;
 
 /// <summary>
 /// Every size and count limit of a worker socket, in one place. The frame and message limits are
-/// <see cref="WebSocketLimits"/> (upstream's, both directions); RxRelay enforces them before buffering: a
-/// frame is refused from its header, a message as soon as its running size passes the limit.
+/// <see cref="WebSocketLimits"/> (upstream's, both directions); RxRelay enforces them before buffering: the
+/// <see cref="Protocol.WebSockets.FrameHeaderGuard"/> under the socket refuses a frame from its header, and a
+/// message from the header of the frame that takes it over the limit.
 /// </summary>
 internal static class WorkerSocketLimits
 {

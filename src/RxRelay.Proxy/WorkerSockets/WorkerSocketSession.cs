@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Configuration;
+using RxRelay.Protocol.WebSockets;
 using RxRelay.Proxy.Dispatch;
 
 namespace RxRelay.Proxy.WorkerSockets;
@@ -19,13 +20,13 @@ internal sealed partial class WorkerSocketSession
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _provider;
-    private readonly FrameHeaderGuardStream? _guard;
+    private readonly FrameHeaderGuard? _guard;
     private volatile string? _registeredWorkerId;
 
     /// <summary>Creates a session for an accepted, authenticated socket.</summary>
     /// <param name="guard">The frame-header guard under <paramref name="socket"/>, when it was upgraded through one.</param>
     public WorkerSocketSession(
-        WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger, FrameHeaderGuardStream? guard = null)
+        WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger, FrameHeaderGuard? guard = null)
     {
         (_socket, _provider, _dispatcher, _options, _time, _logger) = (socket, provider, dispatcher, options, time, logger);
         _guard = guard;

@@ -1,29 +1,25 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using RxRelay.Protocol;
+using RxRelay.Protocol.WebSockets;
 
 namespace RxRelay.Worker.Connection;
 
 /// <summary>
-/// The worker's WebSocket as Websocket.Client sees it: every call passes through, except that receiving
-/// counts the running size of the current frame and message, and the moment either passes its limit it
-/// sends close 1009 and throws <see cref="InboundTooLargeException"/>: the rest is never read, and the
-/// library, which buffers a whole message before handing it on, never holds more than the limit.
-/// <para>
-/// .NET's WebSocket does not show frame boundaries, but it never returns bytes of two frames from one
-/// receive and fills the buffer up to the end of the current frame: a receive shorter than the buffer it
-/// was given therefore ends a frame. A frame that ends exactly at a buffer's end looks joined to the next
-/// one; reads are made <see cref="ReadSize"/> long, a prime, so only a fragmenting proxy whose frames are
-/// multiples of it could be counted long. A single-frame message (what RxRelay's and upstream's proxies
-/// send) is always measured exactly.
-/// </para>
+/// The worker's WebSocket as Websocket.Client sees it: every call passes through, except that each receive
+/// asks the <paramref name="guard"/> under the socket (on its connection stream, see
+/// <see cref="WebsocketProxyLink"/>) whether the message being read is refused. The guard reads every
+/// frame header exactly, so a frame over the frame limit, or one that takes its message over the message
+/// limit, is refused from its header: this sends close 1009 and throws <see cref="InboundTooLargeException"/>
+/// after at most one receive buffer of its payload, the rest is never read, and the library, which buffers
+/// a whole message before handing it on, never holds more than the limit. Messages before the refused one
+/// are delivered.
 /// </summary>
-internal sealed class SizeLimitedWebSocket(WebSocket inner, int maxFrameBytes, int maxMessageBytes) : WebSocket
+/// <param name="inner">The client WebSocket, reading through <paramref name="guard"/>'s stream.</param>
+/// <param name="guard">The guard fed by the connection stream under <paramref name="inner"/>.</param>
+internal sealed class SizeLimitedWebSocket(WebSocket inner, FrameHeaderGuard guard) : WebSocket
 {
-    /// <summary>Bytes asked for per receive at most (a prime, see the remarks above).</summary>
-    public const int ReadSize = 4093;
-
-    private long _frameBytes;
-    private long _messageBytes;
+    private long _messagesReceived;
 
     public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
 
@@ -33,19 +29,18 @@ internal sealed class SizeLimitedWebSocket(WebSocket inner, int maxFrameBytes, i
 
     public override string? SubProtocol => inner.SubProtocol;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // every receive: no allocation when it waits
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        var asked = buffer[..Math.Min(buffer.Length, ReadSize)];
-        var result = await inner.ReceiveAsync(asked, cancellationToken).ConfigureAwait(false);
-        await CountAsync(result.MessageType, result.Count, result.EndOfMessage, asked.Length, cancellationToken).ConfigureAwait(false);
+        var result = await inner.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await CheckAsync(result.MessageType, result.EndOfMessage, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
-        var asked = buffer[..Math.Min(buffer.Count, ReadSize)];
-        var result = await inner.ReceiveAsync(asked, cancellationToken).ConfigureAwait(false);
-        await CountAsync(result.MessageType, result.Count, result.EndOfMessage, asked.Count, cancellationToken).ConfigureAwait(false);
+        var result = await inner.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await CheckAsync(result.MessageType, result.EndOfMessage, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -65,27 +60,21 @@ internal sealed class SizeLimitedWebSocket(WebSocket inner, int maxFrameBytes, i
 
     public override void Dispose() => inner.Dispose();
 
-    private async ValueTask CountAsync(WebSocketMessageType type, int count, bool endOfMessage, int asked, CancellationToken cancellationToken)
+    private async ValueTask CheckAsync(WebSocketMessageType type, bool endOfMessage, CancellationToken cancellationToken)
     {
         if (type == WebSocketMessageType.Close)
             return;
 
-        _frameBytes += count;
-        _messageBytes += count;
-        if (_frameBytes > maxFrameBytes)
-            await RefuseAsync(new InboundTooLargeException("frame", maxFrameBytes), cancellationToken).ConfigureAwait(false);
-        if (_messageBytes > maxMessageBytes)
-            await RefuseAsync(new InboundTooLargeException("message", maxMessageBytes), cancellationToken).ConfigureAwait(false);
+        if (guard.Refuses(_messagesReceived))
+        {
+            var refusal = guard.Verdict == FrameLimitVerdict.FrameTooBig
+                ? new InboundTooLargeException("frame", guard.MaxFrameBytes)
+                : new InboundTooLargeException("message", guard.MaxMessageBytes);
+            await RefuseAsync(refusal, cancellationToken).ConfigureAwait(false);
+        }
 
         if (endOfMessage)
-        {
-            _frameBytes = 0;
-            _messageBytes = 0;
-        }
-        else if (count < asked)
-        {
-            _frameBytes = 0;
-        }
+            _messagesReceived++;
     }
 
     private async ValueTask RefuseAsync(InboundTooLargeException refusal, CancellationToken cancellationToken)

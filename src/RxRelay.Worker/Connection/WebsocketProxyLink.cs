@@ -4,6 +4,7 @@ using System.Reactive;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Text;
+using RxRelay.Protocol.WebSockets;
 using Websocket.Client;
 
 namespace RxRelay.Worker.Connection;
@@ -121,9 +122,17 @@ internal sealed class WebsocketProxyLink : IProxyLink
     private async Task<WebSocket> ConnectAsync(Uri uri, string workerSecret, CancellationToken cancellationToken)
     {
         var socket = LinkTuning.CreateSocket(workerSecret);
-        // Our own handler only to own the connection's stream (for corking, see CorkedStream); proxy,
-        // TLS and keep-alive behave exactly as with ClientWebSocket's built-in handler.
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectStreamAsync, UseCookies = false });
+        // Our own handler to own the connection's streams: corked writes under TLS (CorkedStream), and the
+        // frame-header guard over TLS, on the plaintext stream (the connect callback's stream carries TLS
+        // records for wss): the HTTP/1.1 upgrade response, then exactly the bytes the WebSocket reads.
+        // Proxy, TLS and keep-alive behave exactly as with ClientWebSocket's built-in handler.
+        var guard = FrameHeaderGuard.AfterHttpResponseHead(InboundLimits.MaxFrameBytes, InboundLimits.MaxMessageBytes);
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            ConnectCallback = ConnectStreamAsync,
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(new FrameHeaderGuardStream(context.PlaintextStream, guard)),
+            UseCookies = false,
+        });
         try
         {
             await socket.ConnectAsync(uri, _invoker, cancellationToken).ConfigureAwait(false);
@@ -137,7 +146,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
         Volatile.Write(ref _socket, socket);
         _events?.OnNext(new LinkEvent.Opened());
         // The library's receive loop reads through the limits; our own sends and close use the socket itself.
-        return new SizeLimitedWebSocket(socket, InboundLimits.MaxFrameBytes, InboundLimits.MaxMessageBytes);
+        return new SizeLimitedWebSocket(socket, guard);
     }
 
     private async ValueTask<Stream> ConnectStreamAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

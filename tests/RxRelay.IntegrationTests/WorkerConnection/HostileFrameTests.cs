@@ -1,23 +1,17 @@
-using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using RxRelay.Worker.Connection;
 
 namespace RxRelay.IntegrationTests.WorkerConnection;
 
 /// <summary>
-/// Inbound size limits on real sockets: a hostile proxy (real Kestrel, raw frames after the upgrade) declares
-/// a 300 MiB frame and streams it; the worker's link closes with 1009 once the frame passes 16 MiB and
-/// never hands the frame on.
+/// Inbound size limits on real sockets: a hostile proxy (<see cref="RawFrameProxy"/>, raw frames after the upgrade) sends
+/// frames the worker's link must refuse with 1009 from their headers, without reading them up to the limit,
+/// or accept although they add up to more than one frame's limit (docs/protocol.md#size-limits).
 /// </summary>
 public sealed class HostileFrameTests
 {
     private const long MiB = 1024 * 1024;
+    private const byte Text = 0x1;
+    private const byte Continuation = 0x0;
 
     /// <summary>The hostile proxy stops sending here (bounds the test); a worker without limits would still be reading.</summary>
     private const long SendAtMost = 64 * MiB;
@@ -26,58 +20,90 @@ public sealed class HostileFrameTests
     public async Task Open_ProxySendsA300MiBFrame_ClosesWith1009AndDeliversNothing()
     {
         var outcome = new TaskCompletionSource<(long SentBeforeClose, int CloseCode)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var proxy = await StartHostileProxyAsync(outcome);
-        using var link = new WebsocketProxyLink(new Uri($"{proxy.Url}/v1/worker/connect"), "top-secret");
-        var events = new List<LinkEvent>();
-        var ended = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = link.Open().Subscribe(e => { lock (events) events.Add(e); }, e => ended.TrySetResult(e), () => ended.TrySetResult(null));
+        await using var proxy = new RawFrameProxy(stream => SendFrameUntilClosedAsync(stream, 300 * MiB, 64 * 1024, outcome));
+        using var run = new LinkRun(proxy.Url);
 
         var (sentBeforeClose, closeCode) = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var error = await ended.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var error = await run.Ended.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1009, closeCode);
-        // 16 MiB read, plus what the loopback socket buffers held when the close arrived.
-        Assert.InRange(sentBeforeClose, 16 * MiB, 48 * MiB);
-        Assert.Equal([new LinkEvent.Opened()], events);
+        // Refused from the frame's header: what went out before the close is what the loopback socket buffers
+        // held, never the 16 MiB a reader counting payload bytes would have had to read first.
+        Assert.InRange(sentBeforeClose, 0, (16 * MiB) - 1);
+        Assert.Equal([new LinkEvent.Opened()], run.Events);
         var refusal = Assert.IsType<InboundTooLargeException>(error);
         Assert.Equal("the proxy sent a frame over 16 MiB; closed with 1009 (message too big)", refusal.Message);
     }
 
-    private static async Task<HostileProxy> StartHostileProxyAsync(TaskCompletionSource<(long, int)> outcome)
+    [Fact]
+    public async Task Open_ProxyTricklesA17MiBFrameIn1KiBWrites_ClosesWith1009BeforeReadingItToTheLimit()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Map("/v1/worker/connect", context => SendHostileFrameAsync(context, outcome));
-        await app.StartAsync();
-        var address = BoundAddress.Of(app);
-        return new HostileProxy(app, address.Replace("http://", "ws://", StringComparison.Ordinal));
+        var outcome = new TaskCompletionSource<(long SentBeforeClose, int CloseCode)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var proxy = new RawFrameProxy(stream => SendFrameUntilClosedAsync(stream, 17 * MiB, 1024, outcome));
+        using var run = new LinkRun(proxy.Url);
+
+        var (sentBeforeClose, closeCode) = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var error = await run.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1009, closeCode);
+        Assert.InRange(sentBeforeClose, 1, (16 * MiB) - 1);
+        Assert.Equal([new LinkEvent.Opened()], run.Events);
+        Assert.Equal("frame", Assert.IsType<InboundTooLargeException>(error).What);
     }
 
-    // The upgrade by hand, so the frames after it are exactly ours: one text frame declaring 300 MiB.
-    private static async Task SendHostileFrameAsync(HttpContext context, TaskCompletionSource<(long, int)> outcome)
+    // Frames of 256 x 4,093 bytes each fill every 4,093-byte read exactly: a reader that guessed frame ends
+    // from short reads took the twenty frames for one 20 MiB frame and refused it. A small message goes out in
+    // the same TCP write as the 101 response, so the first frame starts right behind the response head.
+    [Fact]
+    public async Task Open_ProxySendsA20MiBMessageAsTwentyFramesInSeparateWrites_DeliversItWhole()
     {
-        var key = context.Request.Headers["Sec-WebSocket-Key"].ToString();
-#pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for Sec-WebSocket-Accept; it is not used for security here
-        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-#pragma warning restore CA5350
-        context.Response.Headers.Connection = "Upgrade";
-        context.Response.Headers.Upgrade = "websocket";
-        context.Response.Headers["Sec-WebSocket-Accept"] = accept;
-        var stream = await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
+        const int frameBytes = 256 * 4093;
+        byte[] hello = [.. RawFrameProxy.Header(Text, true, 5), .. "hello"u8];
+        await using var proxy = new RawFrameProxy(stream => SendFragmentedMessageAsync(stream, 20, frameBytes), withResponse: hello);
+        using var run = new LinkRun(proxy.Url);
 
-        var sent = 0L;
-        var closeCode = ReadCloseCodeAsync(stream);
-        byte[] header = [0x81, 127, 0, 0, 0, 0, 0x12, 0xC0, 0, 0]; // FIN, text, 300 MiB
-        await stream.WriteAsync(header);
-        var chunk = Enumerable.Repeat((byte)'a', 64 * 1024).ToArray();
+        var first = await Task.WhenAny(run.SecondMessage, run.Ended).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Same(run.SecondMessage, first);
+        Assert.Equal("hello"u8.ToArray(), Assert.IsType<LinkEvent.Message>(run.Events[1]).Utf8);
+        var message = await run.SecondMessage;
+        Assert.True(message.IsText);
+        Assert.Equal(20 * frameBytes, message.Utf8.Length);
+        Assert.All(message.Utf8, b => Assert.Equal((byte)'a', b));
+    }
+
+    // One text frame declaring `declared` bytes, its header written a byte at a time, then its payload in
+    // `chunk`-sized writes until the worker's close arrives (or SendAtMost).
+    private static async Task SendFrameUntilClosedAsync(Stream stream, long declared, int chunk, TaskCompletionSource<(long, int)> outcome)
+    {
         try
         {
-            while (sent < SendAtMost && !closeCode.IsCompleted)
+            await SendFrameUntilClosedCoreAsync(stream, declared, chunk, outcome);
+        }
+        catch (Exception error)
+        {
+            outcome.TrySetException(error);
+        }
+    }
+
+    private static async Task SendFrameUntilClosedCoreAsync(Stream stream, long declared, int chunk, TaskCompletionSource<(long, int)> outcome)
+    {
+        var sent = 0L;
+        var closeCode = RawFrameProxy.ReadCloseCodeAsync(stream);
+        var payload = Enumerable.Repeat((byte)'a', chunk).ToArray();
+        try
+        {
+            foreach (var b in RawFrameProxy.Header(Text, true, declared))
             {
-                await stream.WriteAsync(chunk);
-                sent += chunk.Length;
+                await stream.WriteAsync(new[] { b });
+                await stream.FlushAsync();
+            }
+
+            while (sent < Math.Min(declared, SendAtMost) && !closeCode.IsCompleted)
+            {
+                await stream.WriteAsync(payload);
+                await stream.FlushAsync();
+                sent += payload.Length;
             }
         }
         catch (Exception error) when (error is IOException or OperationCanceledException)
@@ -89,41 +115,74 @@ public sealed class HostileFrameTests
         if (await Task.WhenAny(closeCode, Task.Delay(TimeSpan.FromSeconds(5))) == closeCode)
             outcome.TrySetResult((sentBeforeClose, await closeCode));
         else
-            outcome.TrySetException(new TimeoutException($"no close from the worker after {sent / MiB} MiB of a 300 MiB frame"));
+            outcome.TrySetException(new TimeoutException($"no close from the worker after {sent / MiB} MiB of a {declared / MiB} MiB frame"));
     }
 
-    // Client frames are masked; the worker sends its register frame first (unless it refused before), then its close.
-    private static async Task<int> ReadCloseCodeAsync(Stream stream)
+    // One text message in `frames` frames, each frame (header and payload) its own write; then holds the
+    // connection until the worker goes.
+    private static async Task SendFragmentedMessageAsync(Stream stream, int frames, int frameBytes)
     {
-        while (true)
+        var payload = Enumerable.Repeat((byte)'a', frameBytes).ToArray();
+        for (var i = 0; i < frames; i++)
         {
-            var head = await ReadExactlyAsync(stream, 2);
-            var length = (long)(head[1] & 0x7F);
-            if (length == 126)
-                length = (await ReadExactlyAsync(stream, 2)) is var l2 ? (l2[0] << 8) | l2[1] : 0;
-            else if (length == 127)
-                length = BitConverter.ToInt64((await ReadExactlyAsync(stream, 8)).Reverse().ToArray());
-            var mask = await ReadExactlyAsync(stream, 4);
-            var payload = await ReadExactlyAsync(stream, (int)length);
-            if ((head[0] & 0x0F) == 0x8)
-                return ((payload[0] ^ mask[0]) << 8) | (payload[1] ^ mask[1]);
+            byte[] frame = [.. RawFrameProxy.Header(i == 0 ? Text : Continuation, i == frames - 1, frameBytes), .. payload];
+            await stream.WriteAsync(frame);
+            await stream.FlushAsync();
+        }
+
+        try
+        {
+            await RawFrameProxy.ReadCloseCodeAsync(stream);
+        }
+        catch (Exception error) when (error is IOException or EndOfStreamException or OperationCanceledException)
+        {
+            // The worker went without a close: the test is over.
         }
     }
 
-    private static async Task<byte[]> ReadExactlyAsync(Stream stream, int count)
+    /// <summary>The real link, opened, with what it reported.</summary>
+    private sealed class LinkRun : IDisposable
     {
-        var bytes = new byte[count];
-        await stream.ReadExactlyAsync(bytes);
-        return bytes;
-    }
+        private readonly WebsocketProxyLink _link;
+        private readonly IDisposable _subscription;
+        private readonly List<LinkEvent> _events = [];
+        private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<LinkEvent.Message> _secondMessage = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed record HostileProxy(WebApplication App, string Url) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
+        public LinkRun(Uri url)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await App.StopAsync(stop.Token);
-            await App.DisposeAsync();
+            _link = new WebsocketProxyLink(url, "top-secret");
+            _subscription = _link.Open().Subscribe(
+                e =>
+                {
+                    lock (_events)
+                    {
+                        _events.Add(e);
+                        if (e is LinkEvent.Message message && _events.Count(x => x is LinkEvent.Message) == 2)
+                            _secondMessage.TrySetResult(message);
+                    }
+                },
+                e => _ended.TrySetResult(e),
+                () => _ended.TrySetResult(null));
+        }
+
+        public Task<Exception?> Ended => _ended.Task;
+
+        public Task<LinkEvent.Message> SecondMessage => _secondMessage.Task;
+
+        public LinkEvent[] Events
+        {
+            get
+            {
+                lock (_events)
+                    return [.. _events];
+            }
+        }
+
+        public void Dispose()
+        {
+            _subscription.Dispose();
+            _link.Dispose();
         }
     }
 }
