@@ -106,9 +106,9 @@ internal sealed partial class DispatchCore : IDisposable
             ReportedLoad = currentLoad,
             Tenant = tenant,
         };
-        worker.SetModels(ModelList.Sanitize(models));
+        SetModels(worker, models, out var distinct);
         var registration = new WorkerRegistration(
-            worker.Id, worker.Models, ModelList.RegistrationWarnings(workerName, worker.Models));
+            worker.Id, worker.Models, ModelList.RegistrationWarnings(workerName, worker.Models, distinct));
         _workers.Add(worker.Sequence, worker);
         _workersById.Add(worker.Id, worker);
         _selector.Add(worker);
@@ -134,7 +134,7 @@ internal sealed partial class DispatchCore : IDisposable
     {
         if (FindWorker(workerId) is not { } worker) return FrameVerdict.ProtocolViolation;
         _selector.Remove(worker);
-        worker.SetModels(ModelList.Sanitize(models));
+        SetModels(worker, models, out _);
         _selector.Add(worker);
         _outliers.NotePeersShrank(); // it may have dropped a model an ejected worker now serves alone
         _queue.MarkServed(worker);
@@ -142,6 +142,14 @@ internal sealed partial class DispatchCore : IDisposable
         PullFor(worker);
         Settle();
         return FrameVerdict.Accepted;
+    }
+
+    /// <summary>The sanitized, capped list becomes the worker's; a cut list is logged (docs/protocol.md#registration).</summary>
+    private void SetModels(WorkerState worker, IReadOnlyList<string> models, out int distinct)
+    {
+        var kept = ModelList.Sanitize(models, out distinct);
+        worker.SetModels(kept);
+        if (distinct > kept.Count) DispatchLog.ModelsCapped(_logger, worker.Id, distinct, ModelList.MaxPerWorker);
     }
 
     /// <summary><c>pong</c>: overwrites the reported load, then pulls queued work while there is room.</summary>

@@ -21,6 +21,11 @@ internal static partial class DispatchLog
         Message = "worker {WorkerId} (provider {Provider}) answered a request moved off it: ejection ended")]
     private static partial void WorkerHealedLine(ILogger logger, string workerId, string provider);
 
+    /// <summary>A <c>register</c> or <c>models_update</c> advertised more than <see cref="ModelList.MaxPerWorker"/> models.</summary>
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning,
+        Message = "worker worker_id={WorkerId} advertised {Count} models; only the first {Max} are kept")]
+    public static partial void ModelsCapped(ILogger logger, string workerId, int count, int max);
+
     [LoggerMessage(EventId = 402, Level = LogLevel.Information,
         Message = "worker {WorkerId} (provider {Provider}) reinstated before its ejection ended: {Reason}")]
     private static partial void WorkerReinstatedLine(ILogger logger, string workerId, string provider, string reason);

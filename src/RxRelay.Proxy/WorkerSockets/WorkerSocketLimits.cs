@@ -31,9 +31,6 @@ internal static class WorkerSocketLimits
     /// <summary>Close reason for a message over <see cref="MaxMessageBytes"/>.</summary>
     public static readonly string MessageTooBig = $"message exceeds {MaxMessageBytes / WebSocketLimits.Mebibyte} MiB";
 
-    /// <summary>Models kept from one <c>register</c> or <c>models_update</c>; the rest are dropped with a warning.</summary>
-    public const int MaxModelsPerWorker = 1024;
-
     /// <summary>
     /// Connects refused with a close frame (bad or rate-limited credentials) that may be in flight at once;
     /// more get HTTP 503 without a WebSocket. Bounds what unauthenticated callers hold.

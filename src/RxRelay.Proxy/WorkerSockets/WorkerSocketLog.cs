@@ -79,10 +79,6 @@ internal static partial class WorkerSocketLog
     public static void TooBig(ILogger logger, string problem, string? workerId, string provider) =>
         TooBigLine(logger, problem, workerId ?? "(registering)", LogValue.Of(provider));
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Warning,
-        Message = "worker worker_id={WorkerId} advertised {Count} models; only the first {Max} are kept")]
-    public static partial void ModelsCapped(ILogger logger, string workerId, int count, int max);
-
     [LoggerMessage(EventId = 120, Level = LogLevel.Information,
         Message = "worker worker_id={WorkerId} registered with client API key key_id={KeyId}; it serves only that key's requests")]
     public static partial void TenantWorker(ILogger logger, string workerId, string keyId);

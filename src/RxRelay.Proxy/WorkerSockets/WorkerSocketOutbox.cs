@@ -45,23 +45,8 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
     /// <summary>True once a close was requested (by the core or the socket layer).</summary>
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
-    /// <summary>
-    /// Warnings of the socket layer (a capped model list) to append to the <c>register_ack</c> the core sends
-    /// through this outbox, after the core's own; set before registering, used once.
-    /// </summary>
-    public IReadOnlyList<string>? ExtraAckWarnings { get; set; }
-
     /// <inheritdoc />
-    public bool TrySend(ProxyMessage message)
-    {
-        if (ExtraAckWarnings is { } extra && message is RegisterAck ack)
-        {
-            message = ack with { Warnings = [.. ack.Warnings, .. extra] };
-            ExtraAckWarnings = null;
-        }
-
-        return !IsClosing && _frames.Writer.TryWrite(message);
-    }
+    public bool TrySend(ProxyMessage message) => !IsClosing && _frames.Writer.TryWrite(message);
 
     /// <inheritdoc />
     public void Close(ushort code, string reason)

@@ -52,7 +52,7 @@ internal sealed partial class WorkerSocketSession
 
         var verdict = decoded.Message switch
         {
-            ModelsUpdate update => _dispatcher.OnModelsUpdate(workerId, CapModels(workerId, update)),
+            ModelsUpdate update => _dispatcher.OnModelsUpdate(workerId, update),
             Pong pong => _dispatcher.OnPong(workerId, pong),
             ResponseChunk chunk => _dispatcher.OnChunk(workerId, chunk),
             ResponseComplete complete => _dispatcher.OnComplete(workerId, complete),
@@ -70,17 +70,6 @@ internal sealed partial class WorkerSocketSession
         }
 
         return true;
-    }
-
-    private ModelsUpdate CapModels(string workerId, ModelsUpdate update)
-    {
-        var (models, advertised) = CapModels(update.Models);
-        if (models.Count < advertised)
-        {
-            WorkerSocketLog.ModelsCapped(_logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
-        }
-
-        return update with { Models = models };
     }
 
     private bool Violation(string workerId, string detail)

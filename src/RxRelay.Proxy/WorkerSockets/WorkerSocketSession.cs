@@ -50,22 +50,12 @@ internal sealed partial class WorkerSocketSession
         var writer = outbox.RunAsync();
         // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
         using var heartbeat = StartHeartbeat(outbox);
-        var (models, advertised) = CapModels(register.Models);
-        if (models.Count < advertised)
-        {
-            outbox.ExtraAckWarnings = [ModelsTruncatedWarning];
-        }
-
-        var registration = _dispatcher.RegisterWorker(_provider, register with { Models = models }, outbox, Tenant);
+        var registration = _dispatcher.RegisterWorker(_provider, register, outbox, Tenant);
         var workerId = _registeredWorkerId = registration.WorkerId;
         WorkerSocketLog.Registered(_logger, workerId, _provider, register.WorkerName, registration.Models, register.MaxConcurrent);
         if (Tenant is { } tenant)
         {
             WorkerSocketLog.TenantWorker(_logger, workerId, tenant);
-        }
-        if (models.Count < advertised)
-        {
-            WorkerSocketLog.ModelsCapped(_logger, workerId, advertised, WorkerSocketLimits.MaxModelsPerWorker);
         }
 
         var reader = ReadLoopAsync(workerId, frameReader, heartbeat, outbox, cancellationToken);
