@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +16,11 @@ internal static class ClientKeyGuard
     /// <summary>Surface name in the guard's log lines.</summary>
     public const string Surface = "client api key";
 
-    /// <summary>The 429 body, in the inference routes' error shape.</summary>
-    public const string TooManyAttemptsBody = "{\"error\":{\"type\":\"rate_limit_error\",\"message\":\"too many failed authentication attempts\"}}";
+    /// <summary>Error type of the 429, in the inference routes' error shape.</summary>
+    public const string TooManyAttemptsType = "rate_limit_error";
+
+    /// <summary>Message of the 429.</summary>
+    public const string TooManyAttemptsMessage = "too many failed authentication attempts";
 
     /// <summary>Adds the guard; a no-op unless <see cref="ProxyOptions.RequireApiKeys"/>.</summary>
     public static IApplicationBuilder UseClientKeyGuard(this IApplicationBuilder app)
@@ -42,12 +44,8 @@ internal static class ClientKeyGuard
             var identity = guard.IdentityOf(context);
             if (guard.IsBlocked(identity, Surface))
             {
-                var body = Encoding.UTF8.GetBytes(TooManyAttemptsBody);
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = "1";
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength = body.Length;
-                await context.Response.Body.WriteAsync(body);
+                await JsonResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, TooManyAttemptsType, TooManyAttemptsMessage);
                 return;
             }
 

@@ -28,15 +28,8 @@ internal static class BodyReadErrors
         var status = timedOut ? StatusCodes.Status408RequestTimeout : StatusCodes.Status400BadRequest;
         try
         {
-            await JsonResponses.WriteAsync(context, status, json =>
-            {
-                json.WriteStartObject();
-                json.WriteStartObject("error");
-                json.WriteString("type", timedOut ? TimeoutType : InvalidType);
-                json.WriteString("message", timedOut ? TimeoutMessage : InvalidMessage);
-                json.WriteEndObject();
-                json.WriteEndObject();
-            });
+            await JsonResponses.WriteErrorAsync(
+                context, status, timedOut ? TimeoutType : InvalidType, timedOut ? TimeoutMessage : InvalidMessage);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using RxRelay.Proxy.Admin;
 using RxRelay.Proxy.WorkerSockets;
@@ -32,12 +31,6 @@ internal static class ClientApiKeyCheck
     }
 
     /// <summary>401 with <c>{"error":{"type":"auth_error","message":…}}</c>.</summary>
-    public static Task WriteUnauthorizedAsync(HttpContext context, string message)
-    {
-        var body = Encoding.UTF8.GetBytes("{\"error\":{\"type\":\"auth_error\",\"message\":\"" + message + "\"}}");
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body).AsTask();
-    }
+    public static Task WriteUnauthorizedAsync(HttpContext context, string message) =>
+        JsonResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "auth_error", message);
 }

@@ -25,6 +25,18 @@ internal static class JsonResponses
         return context.Response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
     }
 
+    /// <summary>Answers <paramref name="status"/> with the inference routes' error shape, <c>{"error":{"type":…,"message":…}}</c>.</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, string type, string message) =>
+        WriteAsync(context, status, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("error");
+            json.WriteString("type", type);
+            json.WriteString("message", message);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+
     /// <summary>Writes <c>"name":[…strings…]</c>.</summary>
     public static void WriteStringArray(this Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {
