@@ -1,4 +1,5 @@
 using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Hosting;
 using Serilog;
 using Serilog.Events;
@@ -24,6 +25,7 @@ if (parsed.Options is not { } options)
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Is(ToSerilogLevel(options.LogLevel))
     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+    .Filter.ByExcluding(IsStartupFailureReport)
     .WriteTo.Console()
     .CreateLogger();
 try
@@ -38,13 +40,25 @@ try
 }
 catch (IOException ex)
 {
-    Log.Fatal(ex, "Failed to bind to {Listen}", options.Listen);
+    // One line, as upstream's "Failed to bind to …"; the stack trace says nothing an operator can act on.
+    Log.Fatal("{Cause}", ex.Message);
+    return 1;
+}
+catch (DatabaseStartupException ex)
+{
+    Log.Fatal("{Cause}", ex.Message); // names the server and the cause, never the password
     return 1;
 }
 finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+// The host reports a failed start with the whole exception; the catch blocks above say it in one line.
+static bool IsStartupFailureReport(LogEvent e) =>
+    e.Exception is IOException or DatabaseStartupException
+    && e.Properties.TryGetValue("SourceContext", out var source)
+    && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\"";
 
 static LogEventLevel ToSerilogLevel(string level) => level switch
 {

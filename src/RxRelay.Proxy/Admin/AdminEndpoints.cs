@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Http;
@@ -13,7 +14,7 @@ namespace RxRelay.Proxy.Admin;
 /// docs/differences-from-upstream.md#proxy-admin-check-first). Wrong tokens are limited per caller address by
 /// <see cref="CredentialGuard"/> (429 while blocked); upstream does not limit them.
 /// </summary>
-internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore keys, ProxyOptions options, CredentialGuard guard)
+internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, ProxyOptions options, CredentialGuard guard)
 {
     /// <summary>Surface name in the guard's log lines.</summary>
     public const string Surface = "admin";
@@ -89,13 +90,19 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore 
         });
     }
 
-    /// <summary><c>GET /admin/keys</c>.</summary>
-    public Task ListKeysAsync(HttpContext context) =>
-        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
+    /// <summary><c>GET /admin/keys</c>; 500 with an empty body when the store fails (upstream).</summary>
+    public async Task ListKeysAsync(HttpContext context)
+    {
+        if (await StoreCallAsync(context, keys.ListAsync) is not { } list)
+        {
+            return;
+        }
+
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("keys");
-            foreach (var key in keys.List())
+            foreach (var key in list)
             {
                 w.WriteStartObject();
                 WriteMetadata(w, key);
@@ -105,6 +112,7 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore 
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
 
     /// <summary><c>POST /admin/keys</c>: 201 with the metadata flattened plus the one-time <c>secret</c>.</summary>
     public async Task CreateKeyAsync(HttpContext context)
@@ -116,7 +124,12 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore 
             return;
         }
 
-        var (record, secret) = keys.Create(name);
+        var created = await StoreCallAsync(context, async ct => ((ApiKeyRecord, string)?)await keys.CreateAsync(name, ct));
+        if (created is not var (record, secret))
+        {
+            return;
+        }
+
         await JsonResponses.WriteAsync(context, StatusCodes.Status201Created, w =>
         {
             w.WriteStartObject();
@@ -126,12 +139,28 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, InMemoryApiKeyStore 
         });
     }
 
-    /// <summary><c>DELETE /admin/keys/{id}</c>: 204 when found, 404 otherwise.</summary>
-    public Task RevokeKeyAsync(HttpContext context)
+    /// <summary><c>DELETE /admin/keys/{id}</c>: 204 when a key was revoked, 404 otherwise (a non-UUID id too).</summary>
+    public async Task RevokeKeyAsync(HttpContext context)
     {
         var id = context.Request.RouteValues["id"] as string ?? string.Empty;
-        PlainTextResponses.Empty(context, keys.Revoke(id) ? StatusCodes.Status204NoContent : StatusCodes.Status404NotFound);
-        return Task.CompletedTask;
+        if (await StoreCallAsync(context, async ct => (bool?)await keys.RevokeAsync(id, ct)) is { } revoked)
+        {
+            PlainTextResponses.Empty(context, revoked ? StatusCodes.Status204NoContent : StatusCodes.Status404NotFound);
+        }
+    }
+
+    /// <summary>Runs a store call; when the store fails (already logged there) answers 500 with an empty body and returns default.</summary>
+    private static async Task<T?> StoreCallAsync<T>(HttpContext context, Func<CancellationToken, Task<T>> call)
+    {
+        try
+        {
+            return await call(context.RequestAborted);
+        }
+        catch (ApiKeyStoreException)
+        {
+            PlainTextResponses.Empty(context, StatusCodes.Status500InternalServerError);
+            return default;
+        }
     }
 
     private static void WriteMetadata(Utf8JsonWriter w, ApiKeyRecord key)

@@ -127,6 +127,12 @@ public sealed record ProxyOptions
     public TimeSpan WorkerFirstEventTimeout { get; init; } = TimeSpan.FromSeconds(DefaultWorkerFirstEventTimeoutSeconds);
 
     /// <summary>
+    /// Npgsql connection string of the database that holds client API keys (<c>--database-url</c> /
+    /// <c>DATABASE_URL</c>, read by <see cref="Database.DatabaseUrl"/>); null = keys in memory, lost on restart.
+    /// </summary>
+    public string? DatabaseConnectionString { get; init; }
+
+    /// <summary>
     /// What is wrong with the durations, one line each (empty when nothing): each must lie in
     /// 0..<see cref="OptionValues.MaxSeconds"/> seconds, as the parser enforces for flags, so options
     /// built in code cannot reach .NET's timer limits either (a longer timer throws on first use).

@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Health;
 using RxRelay.Proxy.Http;
@@ -67,7 +69,7 @@ public static class ProxyApp
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(sp => new Dispatcher(ToDispatchOptions(options), time, sp.GetRequiredService<ILogger<Dispatcher>>()));
-        services.AddSingleton<InMemoryApiKeyStore>();
+        AddKeyStore(services, options, time);
         services.AddSingleton<AuthRateLimiter>();
         services.AddSingleton<WorkerAuthenticator>();
         services.AddSingleton<WorkerConnectionSlots>();
@@ -80,6 +82,26 @@ public static class ProxyApp
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<AdminEndpoints>();
         services.AddHostedService<ShutdownCoordinator>();
+    }
+
+    /// <summary>Keys in upstream's PostgreSQL table with <c>--database-url</c> (docs/protocol.md#http-api-keys-database), else in memory.</summary>
+    private static void AddKeyStore(IServiceCollection services, ProxyOptions options, TimeProvider time)
+    {
+        if (options.DatabaseConnectionString is not { } connectionString)
+        {
+            services.AddSingleton<IApiKeyStore>(new InMemoryApiKeyStore(time));
+            return;
+        }
+
+        services.AddSingleton(new ApiKeyCacheOptions()); // a test's host hook may register its own after this one
+        services.AddSingleton(_ => new RelayDatabase(connectionString));
+        services.AddSingleton(sp => new DatabaseHealth(
+            sp.GetRequiredService<RelayDatabase>(), sp.GetRequiredService<ApiKeyCacheOptions>().RetryInterval, time, sp.GetRequiredService<ILogger<DatabaseHealth>>()));
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<LastUsedBatch>();
+        services.AddSingleton<PostgresApiKeyStore>();
+        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<PostgresApiKeyStore>());
+        services.AddHostedService<ApiKeySync>();
     }
 
     private static void MapRoutes(WebApplication app)
@@ -140,6 +162,11 @@ public static class ProxyApp
         if (options.WorkerSecret is null)
         {
             ProxyLog.NoWorkerSecret(logger);
+        }
+
+        if (options.DatabaseConnectionString is null)
+        {
+            ApiKeyLog.InMemory(logger);
         }
     }
 }

@@ -16,7 +16,7 @@ internal static partial class ProxyLog
     public static partial void DrainFinished(ILogger logger, bool allWorkersGone);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
-        Message = "WORKER_SECRET not set: workers can only authenticate with API keys. In-memory API key store (single instance, keys lost on restart)")]
+        Message = "WORKER_SECRET not set: workers can only authenticate with API keys")]
     public static partial void NoWorkerSecret(ILogger logger);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "listening on {Address}")]

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.WorkerSockets;
 
 namespace RxRelay.Proxy.Http;
@@ -7,30 +7,49 @@ namespace RxRelay.Proxy.Http;
 /// <summary>Client API key check of the inference routes when keys are required (docs/protocol.md#http-api-keys).</summary>
 internal static class ClientApiKeyCheck
 {
-    /// <summary>The 401 body text for the failure, or null when the key is valid.</summary>
-    /// <param name="headers">The request's headers; only <c>authorization</c> is read.</param>
-    /// <param name="keys">The live keys.</param>
-    /// <param name="keyId">The id of the valid key (the request's tenant); null on failure.</param>
-    public static string? Problem(IHeaderDictionary headers, InMemoryApiKeyStore keys, out string? keyId)
+    /// <summary>What the check decided.</summary>
+    /// <param name="KeyId">The id of the valid key (the request's tenant); null otherwise.</param>
+    /// <param name="Problem">The 401 body text; null when the key is valid or the store could not answer.</param>
+    /// <param name="StoreUnavailable">The store could not answer for this key: upstream's 500 with an empty body.</param>
+    public readonly record struct Outcome(string? KeyId, string? Problem, bool StoreUnavailable)
     {
-        keyId = null;
+        /// <summary>True when the request may go on under <see cref="KeyId"/>.</summary>
+        public bool IsValid => KeyId is not null;
+    }
+
+    /// <summary>Checks the request's <c>authorization</c> header (the only one read) against <paramref name="keys"/>.</summary>
+    public static async ValueTask<Outcome> CheckAsync(IHeaderDictionary headers, IApiKeyStore keys, CancellationToken cancellationToken)
+    {
         if (!headers.TryGetValue("authorization", out var values) || values.Count == 0 || values[0] is not { } raw)
         {
-            return "API key required";
+            return new(null, "API key required", false);
         }
 
         if (!HeaderText.IsVisibleAscii(raw))
         {
-            return "Invalid authorization header";
+            return new(null, "Invalid authorization header", false);
         }
 
         // Only a case-sensitive "Bearer " is stripped; otherwise the whole value is the key (upstream rule).
         var token = raw.StartsWith("Bearer ", StringComparison.Ordinal) ? raw["Bearer ".Length..] : raw;
-        keyId = keys.Authenticate(token);
-        return keyId is null ? "Invalid API key" : null;
+        var lookup = await keys.AuthenticateAsync(token, cancellationToken);
+        return lookup.Status switch
+        {
+            ApiKeyLookupStatus.Valid => new(lookup.KeyId, null, false),
+            ApiKeyLookupStatus.Unavailable => new(null, null, true),
+            _ => new(null, "Invalid API key", false),
+        };
     }
 
-    /// <summary>401 with <c>{"error":{"type":"auth_error","message":…}}</c>.</summary>
-    public static Task WriteUnauthorizedAsync(HttpContext context, string message) =>
-        JsonResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "auth_error", message);
+    /// <summary>Writes the refusal: 500 empty when the store could not answer, else 401 with <c>{"error":{"type":"auth_error","message":…}}</c>.</summary>
+    public static Task WriteRefusalAsync(HttpContext context, Outcome outcome)
+    {
+        if (outcome.StoreUnavailable)
+        {
+            PlainTextResponses.Empty(context, StatusCodes.Status500InternalServerError);
+            return Task.CompletedTask;
+        }
+
+        return JsonResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "auth_error", outcome.Problem!);
+    }
 }

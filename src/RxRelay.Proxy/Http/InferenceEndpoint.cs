@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Hosting;
@@ -13,7 +13,7 @@ namespace RxRelay.Proxy.Http;
 /// </summary>
 internal sealed partial class InferenceEndpoint(
     Dispatcher dispatcher,
-    InMemoryApiKeyStore keys,
+    IApiKeyStore keys,
     ProxyOptions options,
     ShutdownState shutdown,
     TimeProvider time,
@@ -103,16 +103,17 @@ internal sealed partial class InferenceEndpoint(
         }
 
         string? tenant = null;
-        if (options.RequireApiKeys && ClientApiKeyCheck.Problem(context.Request.Headers, keys, out tenant) is { } problem)
+        if (options.RequireApiKeys || options.AllowApiKeyWorkers)
         {
-            await ClientApiKeyCheck.WriteUnauthorizedAsync(context, problem);
-            return null;
-        }
+            var key = await ClientApiKeyCheck.CheckAsync(context.Request.Headers, keys, context.RequestAborted);
+            if (options.RequireApiKeys && !key.IsValid)
+            {
+                await ClientApiKeyCheck.WriteRefusalAsync(context, key);
+                return null;
+            }
 
-        if (!options.RequireApiKeys && options.AllowApiKeyWorkers)
-        {
-            // Keys are optional here: a valid one still reaches its own key workers; anything else is no key.
-            tenant = ClientApiKeyCheck.Problem(context.Request.Headers, keys, out var optional) is null ? optional : null;
+            // Keys optional (--allow-api-key-workers alone): a valid one still reaches its own key workers; anything else is no key.
+            tenant = key.KeyId;
         }
 
         if (InferenceRequestParser.Parse(text) is not { } fields)

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.WorkerSockets;
 
 namespace RxRelay.Proxy.Http;

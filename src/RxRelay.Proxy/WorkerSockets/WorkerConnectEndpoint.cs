@@ -52,7 +52,7 @@ internal sealed class WorkerConnectEndpoint(
 
         var provider = context.Request.Query["provider"] is { Count: > 0 } p ? p[0]! : DefaultProvider;
         var identity = ClientIdentity.From(context, options.TrustedProxies);
-        var result = authenticator.Authenticate(context.Request.Headers, context.Request.Query, provider, identity, out var tenant);
+        var (result, tenant) = await authenticator.AuthenticateAsync(context.Request.Headers, context.Request.Query, provider, identity, context.RequestAborted);
         using var slot = result == WorkerAuthResult.Accepted ? slots.TryEnterWorker() : slots.TryEnterUnauthenticated();
         if (slot is null)
         {
@@ -87,8 +87,14 @@ internal sealed class WorkerConnectEndpoint(
 
     private async Task RejectAsync(WebSocket socket, WorkerAuthResult result, string provider, string identity)
     {
-        var reason = result == WorkerAuthResult.RateLimited ? WorkerAuthenticator.RateLimitedReason : WorkerAuthenticator.FailedReason;
-        if (failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
+        var (status, reason) = result switch
+        {
+            WorkerAuthResult.RateLimited => (WebSocketCloseStatus.PolicyViolation, WorkerAuthenticator.RateLimitedReason),
+            WorkerAuthResult.Unavailable => (WebSocketCloseStatus.InternalServerError, WorkerAuthenticator.UnavailableReason),
+            _ => (WebSocketCloseStatus.PolicyViolation, WorkerAuthenticator.FailedReason),
+        };
+        // An unavailable key store is the database's outage, logged once there; not this caller's failure.
+        if (result != WorkerAuthResult.Unavailable && failureLog.ShouldLog(identity, out var logIdentity, out var suppressed))
         {
             if (result == WorkerAuthResult.RateLimited)
             {
@@ -102,7 +108,7 @@ internal sealed class WorkerConnectEndpoint(
 
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, reason, CancellationToken.None);
+            await socket.CloseOutputAsync(status, reason, CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException)
         {

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.ApiKeys;
 
 namespace RxRelay.IntegrationTests.Proxy;
 
@@ -15,7 +15,7 @@ public sealed class ApiKeyWorkerTests
     private const string Body = """{"model":"llama-3.1-70b","messages":[{"role":"user","content":"hello"}]}""";
 
     private static string CreateKey(ProxyTestHost host, string name) =>
-        host.App.Services.GetRequiredService<InMemoryApiKeyStore>().Create(name).Secret;
+        host.App.Services.GetRequiredService<IApiKeyStore>().CreateAsync(name, CancellationToken.None).GetAwaiter().GetResult().Secret;
 
     private static Task<RawHttp> PostAsync(ProxyTestHost host, string? key, params (string Name, string Value)[] extra) =>
         RawHttp.PostAsync(host.Port, "/v1/chat/completions", Body, key is null ? extra : [("Authorization", "Bearer " + key), .. extra]);

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
-using RxRelay.Proxy.Admin;
+using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.WorkerSockets;
 
@@ -18,6 +18,8 @@ public sealed class WorkerAuthenticatorTests
         _keys = new InMemoryApiKeyStore(_time);
         _limiter = new AuthRateLimiter(_time);
     }
+
+    private (ApiKeyRecord Record, string Secret) CreateKey(string name) => _keys.CreateAsync(name, CancellationToken.None).Result;
 
     private WorkerAuthenticator CreateSut(string? secret = "top-secret", bool allowKeys = false) =>
         new(new ProxyOptions { Provider = "openai", WorkerSecret = secret, AllowApiKeyWorkers = allowKeys }, _keys, _limiter);
@@ -39,7 +41,11 @@ public sealed class WorkerAuthenticatorTests
             queryValues["worker_secret"] = query;
         }
 
-        return sut.Authenticate(headers, new QueryCollection(queryValues), provider, ClientIdentity.Unknown, out tenant);
+        // The in-memory store answers synchronously, so the whole check does.
+        var pending = sut.AuthenticateAsync(headers, new QueryCollection(queryValues), provider, ClientIdentity.Unknown, CancellationToken.None);
+        Assert.True(pending.IsCompletedSuccessfully);
+        (var result, tenant) = pending.IsCompletedSuccessfully ? pending.Result : default;
+        return result;
     }
 
     [Theory]
@@ -87,7 +93,7 @@ public sealed class WorkerAuthenticatorTests
     [InlineData(null, "whatever")]
     public void Authenticate_ApiKeyWorkersNotAllowed_FailsLikeAWrongSecret(string? staticSecret, string provider)
     {
-        var (_, key) = _keys.Create("client-key");
+        var (_, key) = CreateKey("client-key");
         var sut = CreateSut(staticSecret);
 
         Assert.Equal(WorkerAuthResult.Failed, Auth(sut, key, null, provider));
@@ -96,7 +102,7 @@ public sealed class WorkerAuthenticatorTests
     [Fact]
     public void Authenticate_ApiKeyWorkersNotAllowed_ValidKeyCountsTowardTheLimit()
     {
-        var (_, key) = _keys.Create("client-key");
+        var (_, key) = CreateKey("client-key");
         var sut = CreateSut();
         for (var i = 0; i < 3; i++)
         {
@@ -109,7 +115,7 @@ public sealed class WorkerAuthenticatorTests
     [Fact]
     public void Authenticate_ApiKeyWorkersAllowed_AcceptedUnderAnyProviderAsThatKeysTenant()
     {
-        var (record, key) = _keys.Create("worker-key");
+        var (record, key) = CreateKey("worker-key");
 
         Assert.Equal(WorkerAuthResult.Accepted, Auth(CreateSut(secret: null, allowKeys: true), key, null, "whatever", out var tenant));
         Assert.Equal(record.Id, tenant);
@@ -123,22 +129,22 @@ public sealed class WorkerAuthenticatorTests
     }
 
     [Fact]
-    public void Authenticate_RevokedKeyWithKeysAllowed_Fails()
+    public async Task Authenticate_RevokedKeyWithKeysAllowed_Fails()
     {
-        var (record, key) = _keys.Create("worker-key");
-        _keys.Revoke(record.Id);
+        var (record, key) = CreateKey("worker-key");
+        Assert.True(await _keys.RevokeAsync(record.Id, CancellationToken.None));
 
         Assert.Equal(WorkerAuthResult.Failed, Auth(CreateSut(allowKeys: true), key, null, "openai", out var tenant));
         Assert.Null(tenant);
     }
 
     [Fact]
-    public void Authenticate_ApiKeyWorkersNotAllowed_KeyIsNotMarkedUsed()
+    public async Task Authenticate_ApiKeyWorkersNotAllowed_KeyIsNotMarkedUsed()
     {
-        var (_, key) = _keys.Create("client-key");
+        var (_, key) = CreateKey("client-key");
 
         Auth(CreateSut(), key, null);
 
-        Assert.Null(Assert.Single(_keys.List()).LastUsedAt);
+        Assert.Null(Assert.Single(await _keys.ListAsync(CancellationToken.None)).LastUsedAt);
     }
 }

@@ -1,4 +1,4 @@
-namespace RxRelay.Proxy.Admin;
+namespace RxRelay.Proxy.ApiKeys;
 
 /// <summary>Metadata of one client API key (docs/protocol.md#http-admin, upstream's <c>ApiKeyMetadata</c>); the secret itself is never stored.</summary>
 /// <param name="Id">UUID v4, lowercase hyphenated.</param>

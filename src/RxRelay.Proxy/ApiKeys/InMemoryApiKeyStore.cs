@@ -1,20 +1,20 @@
-namespace RxRelay.Proxy.Admin;
+namespace RxRelay.Proxy.ApiKeys;
 
 /// <summary>
 /// The in-memory key store (upstream's default; keys are lost on restart). Validation is a dictionary
 /// lookup by SHA-256 hash, not upstream's write-locked linear scan (docs/differences-from-upstream.md#proxy-api-key-lookup); the hash of an
 /// unknown secret reveals nothing useful through lookup timing. Listing is in creation order (upstream:
-/// hash-map order). Thread-safe.
+/// hash-map order). Thread-safe; every operation completes synchronously.
 /// </summary>
-internal sealed class InMemoryApiKeyStore(TimeProvider time)
+internal sealed class InMemoryApiKeyStore(TimeProvider time) : IApiKeyStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ApiKeyRecord> _byHash = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _hashById = new(StringComparer.Ordinal);
     private readonly List<string> _creationOrder = [];
 
-    /// <summary>Creates a key; returns its metadata and the secret, which is never available again.</summary>
-    public (ApiKeyRecord Record, string Secret) Create(string name)
+    /// <inheritdoc/>
+    public Task<(ApiKeyRecord Record, string Secret)> CreateAsync(string name, CancellationToken cancellationToken)
     {
         var secret = ApiKeyGenerator.NewKey();
         var record = new ApiKeyRecord(
@@ -27,52 +27,46 @@ internal sealed class InMemoryApiKeyStore(TimeProvider time)
             _creationOrder.Add(record.Id);
         }
 
-        return (record, secret);
+        return Task.FromResult((record, secret));
     }
 
     /// <summary>All keys, revoked included, in creation order.</summary>
-    public IReadOnlyList<ApiKeyRecord> List()
+    public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return _creationOrder.Select(id => _byHash[_hashById[id]]).ToArray();
+            return Task.FromResult<IReadOnlyList<ApiKeyRecord>>(_creationOrder.Select(id => _byHash[_hashById[id]]).ToArray());
         }
     }
 
     /// <summary>Revokes a key; true when the id exists (also when it was already revoked, as upstream's memory store).</summary>
-    public bool Revoke(string id)
+    public Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             if (!_hashById.TryGetValue(id, out var hash))
             {
-                return false;
+                return Task.FromResult(false);
             }
 
             _byHash[hash] = _byHash[hash] with { Revoked = true };
-            return true;
+            return Task.FromResult(true);
         }
     }
 
-    /// <summary>True when <paramref name="secret"/> is a live key; a success records <c>last_used_at</c>.</summary>
-    public bool Validate(string secret) => Authenticate(secret) is not null;
-
-    /// <summary>
-    /// The id of the live key <paramref name="secret"/> is, or null; a success records <c>last_used_at</c>.
-    /// The id names the key's tenant (the worker it registers, the requests it authenticates).
-    /// </summary>
-    public string? Authenticate(string secret)
+    /// <inheritdoc/>
+    public ValueTask<ApiKeyLookup> AuthenticateAsync(string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeyGenerator.Hash(secret);
         lock (_gate)
         {
             if (!_byHash.TryGetValue(hash, out var record) || record.Revoked)
             {
-                return null;
+                return ValueTask.FromResult(ApiKeyLookup.Invalid);
             }
 
             _byHash[hash] = record with { LastUsedAt = time.GetUtcNow().ToUnixTimeSeconds() };
-            return record.Id;
+            return ValueTask.FromResult(ApiKeyLookup.Valid(record.Id));
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RxRelay.Proxy.Admin;
+namespace RxRelay.Proxy.ApiKeys;
 
 /// <summary>Makes and hashes client API keys: <c>mr_live_</c> + 32 alphanumerics (docs/protocol.md#http-api-keys).</summary>
 internal static class ApiKeyGenerator
@@ -17,6 +17,9 @@ internal static class ApiKeyGenerator
     /// <summary>A new key, drawn uniformly from the 62 alphanumerics by a cryptographic RNG.</summary>
     public static string NewKey() => KeyPrefix + RandomNumberGenerator.GetString(Alphabet, 32);
 
-    /// <summary>SHA-256 of the key's UTF-8 bytes, as the dictionary key of the store.</summary>
-    public static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    /// <summary>SHA-256 of the key's UTF-8 bytes in upper-case hex: the dictionary key of the stores and the cache.</summary>
+    public static string Hash(string key) => Convert.ToHexString(HashBytes(key));
+
+    /// <summary>SHA-256 of the key's UTF-8 bytes: what upstream's table stores in <c>hash</c>.</summary>
+    public static byte[] HashBytes(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

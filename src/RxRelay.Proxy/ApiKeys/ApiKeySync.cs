@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using RxRelay.Proxy.Database;
+
+namespace RxRelay.Proxy.ApiKeys;
+
+/// <summary>
+/// Runs the database key store (docs/protocol.md#http-api-keys-database). Before the proxy listens: connect and
+/// migrate, or fail start-up with one line (<see cref="DatabaseStartupException"/>). Then two loops: one
+/// LISTENs on <see cref="ApiKeySchema.Channel"/> and forgets each changed key as its notification
+/// arrives (reconnecting with backoff, and refreshing after each connect since notifications sent
+/// meanwhile are lost); the other refreshes every cached key and writes <c>last_used_at</c> every
+/// <see cref="ApiKeyCacheOptions.RefreshInterval"/>. At stop, the last uses are written.
+/// </summary>
+internal sealed class ApiKeySync(
+    RelayDatabase database,
+    PostgresApiKeyStore store,
+    ApiKeyCache cache,
+    ApiKeyCacheOptions options,
+    DatabaseHealth health,
+    TimeProvider time,
+    ILogger<ApiKeySync> logger) : IHostedLifecycleService, IDisposable
+{
+    /// <summary>Longest the final <c>last_used_at</c> write may hold up shutdown.</summary>
+    public static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loops = Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var detail = await database.MigrateAsync(ApiKeySchema.ApplyAsync, cancellationToken);
+        DatabaseLog.Migrated(logger, database.Description, detail);
+        ApiKeyLog.PostgresBacked(logger, database.Description);
+    }
+
+    /// <inheritdoc/>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loops = Task.WhenAll(
+            Task.Run(() => ListenAsync(_stopping.Token), CancellationToken.None),
+            Task.Run(() => RefreshAsync(_stopping.Token), CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loops;
+        using var flush = new CancellationTokenSource(FinalFlushTimeout, time);
+        await store.FlushLastUsedAsync(flush.Token);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _stopping.Dispose();
+
+    /// <inheritdoc/>
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task ListenAsync(CancellationToken stopping)
+    {
+        var delay = options.ReconnectMinDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await database.OpenListenerAsync(stopping);
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand($"LISTEN {ApiKeySchema.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stopping);
+                }
+
+                health.Succeeded();
+                delay = options.ReconnectMinDelay;
+                ApiKeyLog.Listening(logger, database.Description, ApiKeySchema.Channel);
+                await store.RefreshAsync(stopping); // changes made while nobody listened were not announced
+                while (true)
+                {
+                    if (!await connection.WaitAsync(options.ListenPingInterval, stopping))
+                    {
+                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                        await ping.ExecuteNonQueryAsync(stopping);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+            {
+                health.Failed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.ReconnectMaxDelay.Ticks));
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.RefreshInterval, time, stopping);
+                await store.RefreshAsync(stopping);
+                await store.FlushLastUsedAsync(stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping; StopAsync writes the last uses.
+        }
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        if (ApiKeySchema.ParseNotification(e.Payload) is { } change)
+        {
+            cache.Forget(change.Id, change.Hash);
+        }
+        else
+        {
+            if (e.Payload != "truncate")
+            {
+                ApiKeyLog.UnreadableNotification(logger);
+            }
+
+            cache.Clear();
+        }
+    }
+}
