@@ -79,12 +79,16 @@ internal static class ApiKeySchema
             existed = (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
         }
 
+        if (existed)
+        {
+            await CheckColumnsAsync(connection, transaction, cancellationToken); // before the indexes name its columns
+        }
+
         await using (var create = new NpgsqlCommand(CreateSql, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await CheckColumnsAsync(connection, transaction, cancellationToken);
         return existed ? $"table {Table} kept as found, change trigger ensured" : $"table {Table} and its change trigger created";
     }
 
