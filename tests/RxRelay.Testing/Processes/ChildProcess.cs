@@ -15,6 +15,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>How long a killed or signalled process may take to be reaped.</summary>
     public static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan OutputDrainBound = TimeSpan.FromSeconds(2);
+
     private readonly Process _process;
     private readonly ChildOutput _output;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,6 +75,24 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return Launch(name, fileName, arguments, Environment.CurrentDirectory, options);
     }
 
+    /// <summary>
+    /// Exited can fire before the last output lines are delivered: wait (bounded, a grandchild may hold the
+    /// pipes) for the end of both streams, so a caller that saw the exit also sees every line printed before it.
+    /// </summary>
+    private async Task OnExitedAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(OutputDrainBound).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            // Output still held open by a grandchild; the exit is reported anyway.
+        }
+
+        _exited.TrySetResult();
+    }
+
     private static ChildProcess Launch(string name, string fileName, IEnumerable<string> arguments, string workingDirectory, ChildProcessOptions? options)
     {
         options ??= new ChildProcessOptions();
@@ -80,7 +100,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         var child = new ChildProcess(name, process, new ChildOutput(name, options));
         process.OutputDataReceived += (_, e) => child._output.Add(e.Data);
         process.ErrorDataReceived += (_, e) => child._output.Add(e.Data);
-        process.Exited += (_, _) => child._exited.TrySetResult();
+        process.Exited += (_, _) => _ = child.OnExitedAsync();
         process.Start();
         ChildProcessRegistry.Add(process);
         process.BeginOutputReadLine();
