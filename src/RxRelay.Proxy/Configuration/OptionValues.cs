@@ -91,6 +91,14 @@ internal static class OptionValues
         _ => (null, $"'{raw}' is not 'true' or 'false'"),
     };
 
+    /// <summary><c>on</c> or <c>off</c>.</summary>
+    public static (bool? Value, string? Error) OnOff(string raw) => raw.Trim().ToLowerInvariant() switch
+    {
+        "on" => (true, null),
+        "off" => (false, null),
+        _ => (null, $"'{raw}' is not 'on' or 'off'"),
+    };
+
     /// <summary>A level name (upstream also takes full tracing filter directives; RxRelay takes levels only).</summary>
     public static (string? Value, string? Error) Level(string raw)
     {

@@ -47,6 +47,10 @@ internal static class ProxyOptionDefinitions
         Time("--worker-first-event-timeout-secs", "RXRELAY_WORKER_FIRST_EVENT_TIMEOUT_SECS",
             $"Seconds a worker has to start a stream before it is ejected while a peer is healthy, 0 = never [default: {ProxyOptions.DefaultWorkerFirstEventTimeoutSeconds}]",
             OptionValues.Seconds, static (o, v) => o with { WorkerFirstEventTimeout = v }),
+        new("--metrics", "RXRELAY_METRICS", $"Serve Prometheus metrics on GET /metrics: on or off [default: {ProxyOptions.DefaultMetrics}]",
+            static (o, raw) => Lift(OptionValues.OnOff(raw), v => o with { Metrics = v })),
+        Text("--metrics-listen", "RXRELAY_METRICS_LISTEN", "Separate address that alone serves /metrics (then not on --listen) [default: none]",
+            OptionValues.ListenAddress, static (o, v) => o with { MetricsListen = v }),
     ];
 
     private static OptionDefinition Text(

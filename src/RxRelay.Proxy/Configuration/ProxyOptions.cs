@@ -45,6 +45,9 @@ public sealed record ProxyOptions
     /// <summary>Default of <see cref="WorkerFirstEventTimeout"/>, in seconds.</summary>
     public const int DefaultWorkerFirstEventTimeoutSeconds = 10;
 
+    /// <summary>Default of <see cref="Metrics"/>, as the flag spells it.</summary>
+    public const string DefaultMetrics = "on";
+
     /// <summary>Address Kestrel binds, <c>host:port</c> (<c>--listen</c> / <c>LISTEN_ADDR</c>). Port 0 picks a free port.</summary>
     public string Listen { get; init; } = DefaultListen;
 
@@ -131,6 +134,35 @@ public sealed record ProxyOptions
     /// <c>DATABASE_URL</c>, read by <see cref="Database.DatabaseUrl"/>); null = keys in memory, lost on restart.
     /// </summary>
     public string? DatabaseConnectionString { get; init; }
+
+    /// <summary>
+    /// Whether <c>GET /metrics</c> serves Prometheus text (<c>--metrics on|off</c> / <c>RXRELAY_METRICS</c>).
+    /// Off: no exporter is attached, so recording costs next to nothing, and <c>/metrics</c> is 404. RxRelay only.
+    /// </summary>
+    public bool Metrics { get; init; } = DefaultMetrics == "on";
+
+    /// <summary>
+    /// A separate <c>host:port</c> that alone serves <c>/metrics</c> (<c>--metrics-listen</c> /
+    /// <c>RXRELAY_METRICS_LISTEN</c>), keeping metrics off the client API port; null (the default) serves
+    /// them on <see cref="Listen"/>. RxRelay only.
+    /// </summary>
+    public string? MetricsListen { get; init; }
+
+    /// <summary>Options that are fine alone but not together, as one error line; null when none.</summary>
+    public string? CombinationError()
+    {
+        if (MetricsListen is { } metricsListen && !Metrics)
+        {
+            return $"error: --metrics-listen / RXRELAY_METRICS_LISTEN ('{metricsListen}') needs --metrics on";
+        }
+
+        if (MetricsListen is { } same && string.Equals(same, Listen, StringComparison.OrdinalIgnoreCase) && !same.EndsWith(":0", StringComparison.Ordinal))
+        {
+            return $"error: --metrics-listen / RXRELAY_METRICS_LISTEN ('{same}') must differ from --listen / LISTEN_ADDR";
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// What is wrong with the durations, one line each (empty when nothing): each must lie in

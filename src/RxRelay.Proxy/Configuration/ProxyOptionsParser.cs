@@ -29,6 +29,11 @@ public static class ProxyOptionsParser
             options = ApplyOne(options, definition, flags, environment, errors);
         }
 
+        if (errors.Count == 0 && options.CombinationError() is { } combination)
+        {
+            errors.Add(combination);
+        }
+
         return errors.Count == 0 ? new(options, [], false) : new(null, errors, false);
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class DispatchCore
             Detach(request);
             worker.RememberCancelled(request.Id);
             Send(worker, new CancelRequest(request.Id, CancelReason.Timeout));
-            Recover(request);
+            Recover(request, RequeueReason.WorkerEjected);
         }
 
         DispatchLog.WorkerEjected(

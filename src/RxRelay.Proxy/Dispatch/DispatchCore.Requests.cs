@@ -189,6 +189,7 @@ internal sealed partial class DispatchCore
         worker.ReportedLoad++;
         _outliers.Track(request);
         var submit = request.Submit;
+        submit.Observer?.Dispatched(worker.Id);
         Send(worker, new WorkerRequest(
             request.Id, submit.Model, submit.EndpointPath, submit.IsStreaming, submit.Body, submit.Headers));
     }
@@ -203,9 +204,10 @@ internal sealed partial class DispatchCore
         }
     }
 
-    private void Requeue(PendingRequest request)
+    private void Requeue(PendingRequest request, RequeueReason reason)
     {
         request.RequeueCount++;
+        request.Submit.Observer?.Requeued(reason);
         if (!TryAssign(request)) _queue.Add(request);
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class DispatchCore : IDisposable
     private readonly Dictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly Queue<WorkerState> _lostWorkers = new();
     private readonly WorkerSelector _selector = new();
+    private readonly RegisteredModels _registeredModels = new();
     private readonly RequestQueue _queue;
     private readonly DrainState _drain;
     private readonly OutlierDetector _outliers;
@@ -68,6 +69,9 @@ internal sealed partial class DispatchCore : IDisposable
 
     /// <summary>Requests currently queued or in flight.</summary>
     public int LiveRequestCount => _requests.Count;
+
+    /// <summary>The models some worker advertises now; safe to read from any thread (metric labels).</summary>
+    public RegisteredModels RegisteredModels => _registeredModels;
 
     /// <summary>Queued requests across providers.</summary>
     public int QueuedCount => _queue.Count;
@@ -112,6 +116,7 @@ internal sealed partial class DispatchCore : IDisposable
         _workers.Add(worker.Sequence, worker);
         _workersById.Add(worker.Id, worker);
         _selector.Add(worker);
+        _registeredModels.Add(worker.Models);
         Send(worker, new RegisterAck(worker.Id, worker.Models, registration.Warnings, protocolVersion));
         if (_drain.IsStarted)
         {
@@ -134,8 +139,11 @@ internal sealed partial class DispatchCore : IDisposable
     {
         if (FindWorker(workerId) is not { } worker) return FrameVerdict.ProtocolViolation;
         _selector.Remove(worker);
+        var previous = worker.Models;
         SetModels(worker, models, out _);
         _selector.Add(worker);
+        _registeredModels.Add(worker.Models); // added before removed, so a kept model never reads as unregistered
+        _registeredModels.Remove(previous);
         _outliers.NotePeersShrank(); // it may have dropped a model an ejected worker now serves alone
         _queue.MarkServed(worker);
         worker.ReportedLoad = currentLoad;
@@ -237,6 +245,7 @@ internal sealed partial class DispatchCore : IDisposable
         _workers.Remove(worker.Sequence);
         _workersById.Remove(worker.Id);
         _selector.Remove(worker);
+        _registeredModels.Remove(worker.Models);
         _outliers.Forget(worker);
         _outliers.NotePeersShrank();
         if (closeCode is { } code) worker.Sink.Close(code, closeReason!);
@@ -266,19 +275,19 @@ internal sealed partial class DispatchCore : IDisposable
         {
             request.Worker = null;
             _outliers.Untrack(request);
-            Recover(request);
+            Recover(request, RequeueReason.WorkerLost);
         }
     }
 
     /// <summary>One request taken off its worker: fail it or requeue it (rules of <see cref="RecoverInFlight"/>).</summary>
-    private void Recover(PendingRequest request)
+    private void Recover(PendingRequest request, RequeueReason reason)
     {
         if (request.RequeueCount >= _options.MaxRequeues)
             Fail(request, DispatchFailureKind.RequeueExhausted);
         else if (request.Submit.IsStreaming && request.Stream.HasStarted)
             Fail(request, DispatchFailureKind.WorkerDisconnectedMidStream);
         else
-            Requeue(request);
+            Requeue(request, reason);
     }
 
     private void StartDraining(WorkerState worker)

@@ -62,6 +62,12 @@ internal sealed partial class Dispatcher
     public DispatchSnapshot GetSnapshot(CancellationToken cancellationToken = default) =>
         Invoke(core => core.Snapshot(), cancellationToken);
 
+    /// <summary>The levels the metric gauges report; called once per gauge per scrape.</summary>
+    public DispatchGauges GetGauges() => Invoke(core => core.Gauges());
+
+    /// <summary>The models some worker advertises now; read without the lock.</summary>
+    public RegisteredModels RegisteredModels => _core.RegisteredModels;
+
     /// <summary>The <c>/v1/models</c> list for the proxy's provider (docs/protocol.md#http-models).</summary>
     public IReadOnlyList<string> GetModelCatalog(string provider, CancellationToken cancellationToken = default) =>
         Invoke(core => core.ModelCatalog(provider), cancellationToken);

@@ -11,6 +11,7 @@ namespace RxRelay.Proxy.Dispatch;
 /// Id of the client API key that authenticated the request, or null. Workers registered with a key serve
 /// only requests of that key; shared-secret workers serve everyone (<see cref="WorkerState.Serves"/>).
 /// </param>
+/// <param name="Observer">Told when the request is dispatched or requeued (metrics, access log); none when null.</param>
 internal sealed record SubmitRequest(
     string Provider,
     string Model,
@@ -18,7 +19,8 @@ internal sealed record SubmitRequest(
     bool IsStreaming,
     string Body,
     IReadOnlyDictionary<string, string> Headers,
-    string? Tenant = null);
+    string? Tenant = null,
+    IDispatchObserver? Observer = null);
 
 /// <summary>
 /// Result of a submission. The id counter advances for every submission, so <see cref="RequestId"/> is

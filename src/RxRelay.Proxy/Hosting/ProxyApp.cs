@@ -12,6 +12,7 @@ using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Health;
 using RxRelay.Proxy.Http;
+using RxRelay.Proxy.Monitoring;
 using RxRelay.Proxy.WorkerSockets;
 
 namespace RxRelay.Proxy.Hosting;
@@ -42,13 +43,14 @@ public static class ProxyApp
         {
             kestrel.AddServerHeader = false; // upstream (axum) sends no Server header
             Bind(kestrel, options.Listen);
+            MetricsExposure.BindMetricsListener(kestrel, options);
         });
         // Kestrel's own graceful stop runs after the drain, so its budget must exceed the drain's.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout + ShutdownCoordinator.Slack + TimeSpan.FromSeconds(10));
         AddServices(builder.Services, options, time);
         configure?.Invoke(builder);
         var app = builder.Build();
-        MapRoutes(app);
+        MapRoutes(app, options);
         LogStartup(app, options);
         // With --listen ip:0 the port is only known once Kestrel is bound; Kestrel's own line is filtered out.
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
@@ -69,6 +71,7 @@ public static class ProxyApp
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(sp => new Dispatcher(ToDispatchOptions(options), time, sp.GetRequiredService<ILogger<Dispatcher>>()));
+        services.AddProxyMetrics(options);
         AddKeyStore(services, options, time);
         services.AddSingleton<AuthRateLimiter>();
         services.AddSingleton<WorkerAuthenticator>();
@@ -104,10 +107,12 @@ public static class ProxyApp
         services.AddHostedService<ApiKeySync>();
     }
 
-    private static void MapRoutes(WebApplication app)
+    private static void MapRoutes(WebApplication app, ProxyOptions options)
     {
         string[] get = ["GET", "HEAD"];
+        app.UseMetricsEndpoint(options);
         app.UseUpstreamCors();
+        app.UseRequestObservation(); // before the key guard, so its 429s carry an id and are counted
         app.UseClientKeyGuard();
         app.UseWorkerFrameGuard(); // before UseWebSockets, which takes the upgrade feature as a request arrives
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // upstream never sends WS pings

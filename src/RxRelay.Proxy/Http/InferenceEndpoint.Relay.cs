@@ -1,24 +1,30 @@
 using Microsoft.AspNetCore.Http;
 using RxRelay.Protocol.Messages;
 using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.Monitoring;
 
 namespace RxRelay.Proxy.Http;
 
 internal sealed partial class InferenceEndpoint
 {
     /// <summary>Waits for the first event and answers accordingly: a chunk starts the SSE stream (docs/protocol.md#http-streaming).</summary>
-    private async Task RelayAsync(HttpContext context, RequestHandle handle, CancellationTokenSource timeout)
+    private async Task RelayAsync(HttpContext context, RequestHandle handle, CancellationTokenSource timeout, RequestObservation? observation)
     {
-        switch (await WaitForFirstEventAsync(context, handle, timeout.Token))
+        switch (await WaitForFirstEventAsync(context, handle, observation, timeout.Token))
         {
             case RequestEvent.Completed completed:
+                var status = completed.Response.StatusCode;
+                observation?.End(status is >= 200 and < 500 ? RequestOutcome.Ok : RequestOutcome.BackendError);
+                observation?.FirstByte();
                 await WorkerResponseWriter.WriteAsync(context, completed.Response);
                 break;
             case RequestEvent.Failed failed:
+                observation?.End(RequestOutcomes.Of(failed.Failure.Kind));
                 await PlainTextResponses.WriteUnavailableAsync(context, failed.Failure.Message);
                 break;
             case RequestEvent.Chunk chunk:
-                await StreamAsync(context, handle, chunk);
+                observation?.FirstByte();
+                await StreamAsync(context, handle, chunk, observation);
                 break;
             default:
                 break; // already answered (timeout, shutdown) or nobody is listening (client gone)
@@ -29,7 +35,8 @@ internal sealed partial class InferenceEndpoint
     /// The first event, or null after handling a client disconnect (cancel <c>client_disconnect</c>), the
     /// request timeout (408, cancel <c>timeout</c>) or the end of a shutdown drain (503).
     /// </summary>
-    private async Task<RequestEvent?> WaitForFirstEventAsync(HttpContext context, RequestHandle handle, CancellationToken timeout)
+    private async Task<RequestEvent?> WaitForFirstEventAsync(
+        HttpContext context, RequestHandle handle, RequestObservation? observation, CancellationToken timeout)
     {
         var aborted = context.RequestAborted;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout, shutdown.Expired);
@@ -40,23 +47,27 @@ internal sealed partial class InferenceEndpoint
                 return first;
             }
 
+            observation?.End(RequestOutcome.BackendError);
             PlainTextResponses.Empty(context, StatusCodes.Status502BadGateway); // stream ended without a result
             return null;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
+            observation?.End(RequestOutcome.ClientDisconnect);
             Cancel(handle, CancelReason.ClientDisconnect);
             return null;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             // Upstream drops the handler and so sends client_disconnect; RxRelay names the real reason.
+            observation?.End(RequestOutcome.RequestTimeout);
             Cancel(handle, CancelReason.Timeout);
             PlainTextResponses.Empty(context, StatusCodes.Status408RequestTimeout);
             return null;
         }
         catch (OperationCanceledException)
         {
+            observation?.End(RequestOutcome.WorkerLost);
             Cancel(handle, CancelReason.ServerShutdown);
             await PlainTextResponses.WriteUnavailableAsync(context, PlainTextResponses.ShuttingDown);
             return null;
@@ -70,7 +81,7 @@ internal sealed partial class InferenceEndpoint
     /// The request timeout no longer applies. A flush that blocks longer than the stall timeout means the
     /// client stopped reading: the connection is cut and the request cancelled, so nothing piles up.
     /// </summary>
-    private async Task StreamAsync(HttpContext context, RequestHandle handle, RequestEvent.Chunk first)
+    private async Task StreamAsync(HttpContext context, RequestHandle handle, RequestEvent.Chunk first, RequestObservation? observation)
     {
         SseResponseWriter.Start(context);
         var aborted = context.RequestAborted;
@@ -87,6 +98,11 @@ internal sealed partial class InferenceEndpoint
                 {
                     (more, var written) = WriteEvent(context, next);
                     unflushed += written;
+                    if (observation is not null)
+                    {
+                        Observe(observation, next, written);
+                    }
+
                     next = more && unflushed < MaxUnflushedBytes && handle.Events.TryRead(out var waiting) ? waiting : null;
                 }
 
@@ -109,6 +125,7 @@ internal sealed partial class InferenceEndpoint
         {
             var reason = aborted.IsCancellationRequested ? "client disconnected" : "client stopped reading";
             InferenceLog.StreamCut(logger, handle.RequestId, reason);
+            observation?.End(RequestOutcome.ClientDisconnect);
             Cancel(handle, CancelReason.ClientDisconnect);
             context.Abort();
         }
@@ -116,6 +133,23 @@ internal sealed partial class InferenceEndpoint
 
     /// <summary>Bytes written between two flushes of a stream, at most (plus one chunk).</summary>
     private const long MaxUnflushedBytes = 64 * 1024;
+
+    /// <summary>Notes a written stream event: its bytes, and how the stream ended when it is the last.</summary>
+    private static void Observe(RequestObservation observation, RequestEvent written, long bytes)
+    {
+        observation.Wrote(bytes);
+        switch (written)
+        {
+            case RequestEvent.Failed failed:
+                observation.End(RequestOutcomes.Of(failed.Failure.Kind));
+                break;
+            case RequestEvent.Completed:
+                observation.End(RequestOutcome.Ok);
+                break;
+            default:
+                break;
+        }
+    }
 
     /// <summary>Buffers one event; More is false when the stream is over.</summary>
     private static (bool More, long Written) WriteEvent(HttpContext context, RequestEvent next)

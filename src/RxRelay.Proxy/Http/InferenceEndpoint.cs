@@ -4,6 +4,7 @@ using RxRelay.Proxy.ApiKeys;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Hosting;
+using RxRelay.Proxy.Monitoring;
 
 namespace RxRelay.Proxy.Http;
 
@@ -22,6 +23,20 @@ internal sealed partial class InferenceEndpoint(
     /// <summary>The three relayed paths.</summary>
     public static readonly string[] Paths = ["/v1/chat/completions", "/v1/messages", "/v1/responses"];
 
+    /// <summary>The entry of <see cref="Paths"/> equal to <paramref name="path"/> (a shared string for metric labels), or null.</summary>
+    public static string? PathOf(PathString path)
+    {
+        foreach (var known in Paths)
+        {
+            if (path.Equals(known, StringComparison.Ordinal))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The handler of one path.</summary>
     public RequestDelegate For(string endpointPath) => context => HandleAsync(context, endpointPath);
 
@@ -34,8 +49,10 @@ internal sealed partial class InferenceEndpoint(
             timeout.CancelAfter(options.RequestTimeout);
         }
 
+        var observation = RequestObservation.Of(context);
         if (shutdown.IsDraining)
         {
+            observation?.End(RequestOutcome.QueueFull);
             await PlainTextResponses.WriteUnavailableAsync(context, PlainTextResponses.ShuttingDown);
             return;
         }
@@ -46,19 +63,22 @@ internal sealed partial class InferenceEndpoint(
         }
 
         var outcome = dispatcher.Submit(submit);
+        observation?.Submitted(outcome.RequestId);
         if (outcome.Handle is not { } handle)
         {
+            observation?.End(RequestOutcomes.Of(outcome.Rejection!.Kind));
             InferenceLog.Rejected(logger, outcome.RequestId, outcome.Rejection!.Message);
             await PlainTextResponses.WriteUnavailableAsync(context, outcome.Rejection.Message);
             return;
         }
 
-        await RelayAsync(context, handle, timeout);
+        await RelayAsync(context, handle, timeout, observation);
     }
 
     /// <summary>Body, API key, JSON; writes the error response and returns null when any step fails.</summary>
     private async Task<SubmitRequest?> ReadSubmissionAsync(HttpContext context, string endpointPath, CancellationToken timeout)
     {
+        var observation = RequestObservation.Of(context);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout);
         RequestBodyReader.Result body;
         try
@@ -67,6 +87,7 @@ internal sealed partial class InferenceEndpoint(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
+            observation?.End(RequestOutcome.RequestTimeout);
             PlainTextResponses.Empty(context, StatusCodes.Status408RequestTimeout);
             return null;
         }
@@ -75,21 +96,25 @@ internal sealed partial class InferenceEndpoint(
             // Kestrel refused the body mid-read (under the minimum data rate: 408; bad framing: 400).
             // Returning without a response would send an empty 200.
             InferenceLog.BodyRefused(logger, refused.StatusCode, refused.Message);
+            observation?.End(refused.StatusCode == StatusCodes.Status408RequestTimeout ? RequestOutcome.RequestTimeout : RequestOutcome.BadRequest);
             await BodyReadErrors.WriteAsync(context, refused);
             return null;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
+            observation?.End(RequestOutcome.ClientDisconnect);
             return null; // the client went away mid-body; nothing was submitted
         }
 
-        return await ValidateAsync(context, endpointPath, body);
+        return await ValidateAsync(context, endpointPath, body, observation);
     }
 
-    private async Task<SubmitRequest?> ValidateAsync(HttpContext context, string endpointPath, RequestBodyReader.Result body)
+    private async Task<SubmitRequest?> ValidateAsync(
+        HttpContext context, string endpointPath, RequestBodyReader.Result body, RequestObservation? observation)
     {
         if (body.Text is not { } text)
         {
+            observation?.End(RequestOutcome.BadRequest);
             if (body.ErrorStatus == StatusCodes.Status413PayloadTooLarge)
             {
                 await PlainTextResponses.WriteAsync(context, body.ErrorStatus, PlainTextResponses.BodyTooLarge);
@@ -108,6 +133,7 @@ internal sealed partial class InferenceEndpoint(
             var key = await ClientApiKeyCheck.CheckAsync(context.Request.Headers, keys, context.RequestAborted);
             if (options.RequireApiKeys && !key.IsValid)
             {
+                observation?.End(RequestOutcome.Unauthorized);
                 await ClientApiKeyCheck.WriteRefusalAsync(context, key);
                 return null;
             }
@@ -118,11 +144,13 @@ internal sealed partial class InferenceEndpoint(
 
         if (InferenceRequestParser.Parse(text) is not { } fields)
         {
+            observation?.End(RequestOutcome.BadRequest);
             PlainTextResponses.Empty(context, StatusCodes.Status400BadRequest);
             return null;
         }
 
-        return new SubmitRequest(
-            options.Provider, fields.Model, endpointPath, fields.Stream, text, WorkerHeaderForwarding.From(context.Request.Headers), tenant);
+        observation?.Describe(fields.Model, fields.Stream);
+        var headers = WorkerHeaderForwarding.From(context.Request.Headers, observation?.Id);
+        return new SubmitRequest(options.Provider, fields.Model, endpointPath, fields.Stream, text, headers, tenant, observation);
     }
 }

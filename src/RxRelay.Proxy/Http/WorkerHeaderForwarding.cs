@@ -19,7 +19,12 @@ namespace RxRelay.Proxy.Http;
 internal static class WorkerHeaderForwarding
 {
     /// <summary>Builds the header map of a worker <c>request</c>, sorted by name as the wire emits it.</summary>
-    public static IReadOnlyDictionary<string, string> From(IHeaderDictionary headers)
+    /// <param name="headers">The client's request headers.</param>
+    /// <param name="requestId">
+    /// The request's <c>x-request-id</c> (the client's when sane, else the proxy's), sent in place of whatever
+    /// the client sent under that name, so the worker and its backend log the same id as the proxy. RxRelay only.
+    /// </param>
+    public static IReadOnlyDictionary<string, string> From(IHeaderDictionary headers, string? requestId = null)
     {
         var forwarded = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, values) in headers)
@@ -45,6 +50,11 @@ internal static class WorkerHeaderForwarding
                     forwarded[lower] = value;
                 }
             }
+        }
+
+        if (requestId is not null)
+        {
+            forwarded[Monitoring.RequestIds.Header] = requestId;
         }
 
         return forwarded;

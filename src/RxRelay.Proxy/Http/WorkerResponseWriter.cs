@@ -15,6 +15,8 @@ internal static class WorkerResponseWriter
     private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
     {
         "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer",
+        // The proxy sets the request's own id before the answer arrives; a backend's echo would only duplicate it.
+        Monitoring.RequestIds.Header,
     };
 
     /// <summary>

@@ -21,6 +21,7 @@ internal sealed class WorkerConnectEndpoint(
     WorkerConnectionSlots slots,
     FailureLogThrottle failureLog,
     TimeProvider time,
+    Monitoring.ProxyMetrics metrics,
     ILogger<WorkerConnectEndpoint> logger)
 {
     /// <summary>The route.</summary>
@@ -69,7 +70,7 @@ internal sealed class WorkerConnectEndpoint(
         }
 
         var guard = (context.Features.Get<IHttpUpgradeFeature>() as FrameGuardUpgradeFeature)?.Guard;
-        var session = new WorkerSocketSession(socket, provider, dispatcher, options, time, logger, guard) { Tenant = tenant };
+        var session = new WorkerSocketSession(socket, provider, dispatcher, options, time, logger, guard, metrics) { Tenant = tenant };
         await session.RunAsync(context.RequestAborted);
     }
 
@@ -87,6 +88,7 @@ internal sealed class WorkerConnectEndpoint(
 
     private async Task RejectAsync(WebSocket socket, WorkerAuthResult result, string provider, string identity)
     {
+        metrics.WorkerSession(Monitoring.WorkerSessionEvent.AuthFailure);
         var (status, reason) = result switch
         {
             WorkerAuthResult.RateLimited => (WebSocketCloseStatus.PolicyViolation, WorkerAuthenticator.RateLimitedReason),

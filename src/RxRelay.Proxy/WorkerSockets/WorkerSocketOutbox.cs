@@ -98,6 +98,9 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
         }
     }
 
+    /// <summary>The close the core or the socket layer asked for; null when none was.</summary>
+    public (ushort Code, string Reason)? CloseRequest => _closeRequest;
+
     /// <summary>True when the writer ended because the core or the socket layer asked for a close frame.</summary>
     public bool CloseWasRequested => _closeRequest is not null;
 

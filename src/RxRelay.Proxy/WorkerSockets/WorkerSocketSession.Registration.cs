@@ -79,6 +79,7 @@ internal sealed partial class WorkerSocketSession
     /// <summary>Sends a close frame if the socket can still take one; failures mean the peer is gone anyway.</summary>
     private async Task CloseQuietlyAsync(ushort code, string reason)
     {
+        _metrics?.WorkerSession(code == WorkerSocketLimits.TooBigCode ? Monitoring.WorkerSessionEvent.TooBig : Monitoring.WorkerSessionEvent.ProtocolError);
         try
         {
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

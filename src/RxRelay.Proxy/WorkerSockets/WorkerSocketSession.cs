@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Protocol.WebSockets;
 using RxRelay.Proxy.Dispatch;
+using RxRelay.Proxy.Monitoring;
 
 namespace RxRelay.Proxy.WorkerSockets;
 
@@ -21,15 +22,18 @@ internal sealed partial class WorkerSocketSession
     private readonly ILogger _logger;
     private readonly string _provider;
     private readonly FrameHeaderGuard? _guard;
+    private readonly ProxyMetrics? _metrics;
     private volatile string? _registeredWorkerId;
 
     /// <summary>Creates a session for an accepted, authenticated socket.</summary>
     /// <param name="guard">The frame-header guard under <paramref name="socket"/>, when it was upgraded through one.</param>
+    /// <param name="metrics">Where registrations and session ends are counted; none when null.</param>
     public WorkerSocketSession(
-        WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger, FrameHeaderGuard? guard = null)
+        WebSocket socket, string provider, Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ILogger logger,
+        FrameHeaderGuard? guard = null, ProxyMetrics? metrics = null)
     {
         (_socket, _provider, _dispatcher, _options, _time, _logger) = (socket, provider, dispatcher, options, time, logger);
-        _guard = guard;
+        (_guard, _metrics) = (guard, metrics);
     }
 
     /// <summary>The id of the client API key the worker authenticated with; null for the shared secret (serves everyone).</summary>
@@ -52,6 +56,7 @@ internal sealed partial class WorkerSocketSession
         using var heartbeat = StartHeartbeat(outbox);
         var registration = _dispatcher.RegisterWorker(_provider, register, outbox, Tenant);
         var workerId = _registeredWorkerId = registration.WorkerId;
+        _metrics?.WorkerSession(WorkerSessionEvent.Registered);
         WorkerSocketLog.Registered(_logger, workerId, _provider, register.WorkerName, registration.Models, register.MaxConcurrent);
         if (Tenant is { } tenant)
         {
@@ -75,7 +80,20 @@ internal sealed partial class WorkerSocketSession
         }
 
         WorkerSocketLog.Removed(_logger, workerId, outbox.CloseWasRequested ? "closed by proxy" : "connection ended");
+        _metrics?.WorkerSession(EndOf(outbox.CloseRequest));
     }
+
+    /// <summary>Why a registered session ended, from the close the proxy asked for (none: the worker or the network ended it).</summary>
+    private static WorkerSessionEvent EndOf((ushort Code, string Reason)? close) => close switch
+    {
+        null => WorkerSessionEvent.Disconnected,
+        { Reason: WorkerCloseReasons.HeartbeatTimedOut } => WorkerSessionEvent.HeartbeatTimeout,
+        { Reason: WorkerCloseReasons.GracefulShutdownComplete or WorkerCloseReasons.GracefulShutdownTimedOut } => WorkerSessionEvent.Drain,
+        { Code: WorkerCloseReasons.OutboxOverflowCode } => WorkerSessionEvent.OutboxOverflow,
+        { Code: WorkerSocketLimits.TooBigCode } => WorkerSessionEvent.TooBig,
+        { Code: WorkerCloseReasons.ProtocolErrorCode } => WorkerSessionEvent.ProtocolError,
+        _ => WorkerSessionEvent.Disconnected,
+    };
 
     private async Task FinishAfterReaderAsync(WorkerSocketOutbox outbox, Task writer)
     {

@@ -100,7 +100,7 @@ public sealed class ApiKeyWorkerTests
 
         Assert.Equal(
             Wire.Request("request-1", Body, headers: """{"content-type":"application/json","x-trace-id":"trace-123"}"""),
-            await keyWorker.ReceiveTextAsync());
+            Wire.WithoutRequestId(await keyWorker.ReceiveTextAsync()));
         await keyWorker.SendCompleteAsync("request-1", body: "from tenant box");
         var response = await client.ReadResponseAsync();
         Assert.Equal((200, "from tenant box"), (response.Status, response.Body));
@@ -117,7 +117,7 @@ public sealed class ApiKeyWorkerTests
         await keyWorker.AssertSilentAsync(TimeSpan.FromMilliseconds(200));
         await using var shared = await RegisterAsync(host, ProxyTestHost.Secret, "shared-box", max: 1);
 
-        Assert.Equal(Wire.Request("request-1", Body), await shared.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", Body), Wire.WithoutRequestId(await shared.ReceiveTextAsync()));
         await keyWorker.AssertSilentAsync(TimeSpan.FromMilliseconds(100));
     }
 
@@ -130,6 +130,6 @@ public sealed class ApiKeyWorkerTests
 
         using var client = await PostAsync(host, key);
 
-        Assert.Equal(Wire.Request("request-1", Body), await keyWorker.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", Body), Wire.WithoutRequestId(await keyWorker.ReceiveTextAsync()));
     }
 }

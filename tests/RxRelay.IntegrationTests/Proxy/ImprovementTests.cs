@@ -19,7 +19,7 @@ public sealed class ImprovementTests
         await using var _w = worker;
 
         Assert.Equal(Wire.Ack("worker-1"), ack);
-        Assert.Equal(Wire.Request("request-1", body), await worker.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", body), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
     }
 
     [Fact]
@@ -31,12 +31,12 @@ public sealed class ImprovementTests
         await using var _b = b;
         var body = Wire.ChatBody();
         using var client = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", body);
-        Assert.Equal(Wire.Request("request-1", body), await a.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", body), Wire.WithoutRequestId(await a.ReceiveTextAsync()));
 
         a.Abort();
         await a.DisposeAsync();
 
-        Assert.Equal(Wire.Request("request-1", body), await b.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", body), Wire.WithoutRequestId(await b.ReceiveTextAsync()));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class ImprovementTests
         using var client2 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", body2);
 
         Assert.Equal(Wire.Cancel("request-1", "timeout"), await worker.ReceiveTextAsync());
-        Assert.Equal(Wire.Request("request-2", body2), await worker.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-2", body2), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
         await worker.SendCompleteAsync("request-2", 200, """{"x-worker-backend":"gpu-box-a"}""", "second");
         await worker.SendCompleteAsync("request-1", 200, "{}", "late-first"); // late answer to a cancelled request: dropped
 

@@ -24,7 +24,7 @@ public sealed partial class InferenceRouteTests
         var body = route.Body();
         using var client = await route.PostAsync(host, body);
 
-        Assert.Equal(route.RequestFrame("request-1", body), await worker.ReceiveTextAsync());
+        Assert.Equal(route.RequestFrame("request-1", body), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
         await worker.SendCompleteAsync("request-1", route.SuccessStatus, route.SuccessHeadersJson, route.SuccessBody);
 
         var response = await client.ReadResponseAsync();
@@ -63,7 +63,7 @@ public sealed partial class InferenceRouteTests
         await using var _w = worker;
         var body = route.Body(stream: true);
         using var client = await route.PostAsync(host, body);
-        Assert.Equal(route.RequestFrame("request-1", body, streaming: true), await worker.ReceiveTextAsync());
+        Assert.Equal(route.RequestFrame("request-1", body, streaming: true), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
 
         await worker.SendChunkAsync("request-1", route.StreamChunks[0]);
         var head = await client.ReadUntilAsync(route.StreamChunks[0]);

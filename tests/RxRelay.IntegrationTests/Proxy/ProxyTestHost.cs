@@ -24,7 +24,8 @@ internal sealed class ProxyTestHost : IAsyncDisposable
     {
         App = app;
         Options = options;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        // The API endpoint is bound first; a --metrics-listen endpoint, when a test adds one, comes after it.
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Port = new Uri(address).Port;
     }
 

@@ -102,7 +102,7 @@ public sealed partial class WorkerSocketTests
         using var client1 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", body1, ("Authorization", "Bearer test-token"), ("X-Trace-Id", "trace-123"));
         Assert.Equal(
             Wire.Request("request-1", body1, headers: """{"authorization":"Bearer test-token","content-type":"application/json","x-trace-id":"trace-123"}"""),
-            await worker.ReceiveTextAsync());
+            Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
 
         using var client2 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", body2, ("X-Trace-Id", "trace-456"));
         await worker.AssertSilentAsync(Quiet);
@@ -110,7 +110,7 @@ public sealed partial class WorkerSocketTests
 
         await worker.SendCompleteAsync("request-1", body: "done-1");
 
-        Assert.Equal(Wire.Request("request-2", body2, headers: """{"content-type":"application/json","x-trace-id":"trace-456"}"""), await worker.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-2", body2, headers: """{"content-type":"application/json","x-trace-id":"trace-456"}"""), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
         Assert.Equal("done-1", (await client1.ReadResponseAsync()).Body);
     }
 
@@ -126,7 +126,7 @@ public sealed partial class WorkerSocketTests
 
         await worker.SendAsync("""{"type":"models_update","models":["llama-3.1-70b","mistral-large"],"current_load":0}""");
 
-        Assert.Equal(Wire.Request("request-1", body, model: "mistral-large"), await worker.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", body, model: "mistral-large"), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed partial class WorkerSocketTests
         await using var _w = worker;
         var body = Wire.ChatBody(stream: true);
         using var client1 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", body);
-        Assert.Equal(Wire.Request("request-1", body, streaming: true), await worker.ReceiveTextAsync());
+        Assert.Equal(Wire.Request("request-1", body, streaming: true), Wire.WithoutRequestId(await worker.ReceiveTextAsync()));
         await worker.SendChunkAsync("request-1", "data: one\n\n");
         await worker.SendChunkAsync("request-1", "data: two\n\n");
         using var client2 = await RawHttp.PostAsync(host.Port, "/v1/chat/completions", Wire.ChatBody());

@@ -1,0 +1,24 @@
+namespace RxRelay.Proxy.Dispatch;
+
+/// <summary>Why a request in flight went back to the queue (the <c>reason</c> label of <c>rxrelay_requeues_total</c>).</summary>
+internal enum RequeueReason
+{
+    /// <summary>Its worker disconnected, failed its heartbeat or was closed for a protocol error.</summary>
+    WorkerLost,
+
+    /// <summary>Its worker was ejected as an outlier before the request's first event.</summary>
+    WorkerEjected,
+}
+
+/// <summary>
+/// What the core tells the HTTP side about one request while it holds it: called under the
+/// <see cref="Dispatcher"/>'s lock, so an implementation only notes a timestamp or bumps a counter.
+/// </summary>
+internal interface IDispatchObserver
+{
+    /// <summary>The request was assigned to <paramref name="workerId"/> (again, after a requeue).</summary>
+    void Dispatched(string workerId);
+
+    /// <summary>The request left its worker and was queued or offered again.</summary>
+    void Requeued(RequeueReason reason);
+}
