@@ -85,7 +85,7 @@ public sealed class PostgresKeyStoreTests(SharedPostgres postgres)
     }
 
     [PostgresFact]
-    public async Task KeyUnknownToAProxy_CreatedElsewhereAfterItWasRefused_WorksWithinOneSecond()
+    public async Task KeyUnknownToAProxy_CreatedElsewhereAfterItWasRefused_WorksBeforeItsRefusalExpires()
     {
         var database = await Server.CreateDatabaseAsync();
         await using var b = await KeyedProxy.StartAsync(Server.Url(database));
@@ -95,7 +95,7 @@ public sealed class PostgresKeyStoreTests(SharedPostgres postgres)
         await InsertUpstreamRowAsync(database, Guid.NewGuid(), "inserted", secret);
 
         var seen = await b.TimeUntilAsync(secret, HttpStatusCode.ServiceUnavailable, Bound);
-        Assert.True(seen < TimeSpan.FromSeconds(1), $"b accepted the new key after {seen.TotalMilliseconds:0} ms");
+        Assert.True(seen < TimeSpan.FromSeconds(2), $"b accepted the new key after {seen.TotalMilliseconds:0} ms"); // the notification; a refusal is cached for 5 s otherwise
     }
 
     [PostgresFact]
