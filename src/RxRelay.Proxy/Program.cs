@@ -1,3 +1,4 @@
+using RxRelay.Hosting;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Hosting;
 using Serilog;
@@ -24,7 +25,7 @@ if (parsed.Options is not { } options)
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Is(ToSerilogLevel(options.LogLevel))
     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-    .WriteTo.Console()
+    .WriteTo.Console(options.LogFormat)
     .CreateLogger();
 try
 {
