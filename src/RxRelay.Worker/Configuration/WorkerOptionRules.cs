@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using RxRelay.Protocol.Diagnostics;
 
 namespace RxRelay.Worker.Configuration;
@@ -45,18 +44,15 @@ internal static class WorkerOptionRules
     /// <summary>text or json, any case.</summary>
     public static string? LogFormat(string value) => LogFormats.Parse(value) is null ? LogFormats.Expectation : null;
 
-    /// <summary>An IPv4 literal and a real port: the metrics listener binds exactly there (0.0.0.0 or [::] for every interface).</summary>
+    /// <summary>An IP literal and a real port: the metrics endpoint binds exactly there (0.0.0.0 or [::] for every interface).</summary>
     public static string? MetricsListen(string value) => ParseEndPoint(value) is null ? MetricsListenExpectation : null;
 
     /// <summary>The endpoint of an accepted <c>--metrics-listen</c> value, or null.</summary>
     public static IPEndPoint? ParseEndPoint(string? value)
-        => IPEndPoint.TryParse(value ?? string.Empty, out var endPoint) && endPoint.Port > 0
-            && (endPoint.AddressFamily == AddressFamily.InterNetwork || endPoint.Address.Equals(IPAddress.IPv6Any))
-            ? endPoint
-            : null;
+        => IPEndPoint.TryParse(value ?? string.Empty, out var endPoint) && endPoint.Port > 0 ? endPoint : null;
 
     /// <summary>The "expected …" text for <c>--metrics-listen</c>.</summary>
-    public const string MetricsListenExpectation = "expected an IPv4 address and a port from 1 to 65535 (0.0.0.0 or [::] for every interface), e.g. 127.0.0.1:9465";
+    public const string MetricsListenExpectation = "expected an IP address and a port from 1 to 65535 (0.0.0.0 or [::] for every interface), e.g. 127.0.0.1:9465 or [::1]:9465";
 
     /// <summary>Normalises an accepted level name to lower case.</summary>
     public static string NormalizeLogLevel(string value) => value.ToLowerInvariant();

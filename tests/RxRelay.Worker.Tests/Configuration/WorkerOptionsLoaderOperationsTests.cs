@@ -33,9 +33,10 @@ public sealed class WorkerOptionsLoaderOperationsTests : IDisposable
     }
 
     [Fact]
-    public void Load_IPv6AnyAddress_Accepted()
+    public void Load_IPv6Addresses_Accepted()
     {
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Any, 9465), _harness.LoadValid("--worker-secret", "s", "--metrics-listen", "[::]:9465").MetricsListen);
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9465), _harness.LoadValid("--worker-secret", "s", "--metrics-listen", "[::1]:9465").MetricsListen);
     }
 
     [Theory]
@@ -44,14 +45,14 @@ public sealed class WorkerOptionsLoaderOperationsTests : IDisposable
     [InlineData("127.0.0.1:0")]
     [InlineData("127.0.0.1:65536")]
     [InlineData("localhost:9465")]
-    [InlineData("[::1]:9465")]
+    [InlineData("[::1]")]
     public void Load_BadMetricsListen_OneLineNamingFlagAndEnv(string value)
     {
         var result = _harness.Load("--worker-secret", "s", "--metrics-listen", value);
 
         Assert.Null(result.Options);
         Assert.Equal(
-            [$"error: invalid value '{value}' for --metrics-listen (RXRELAY_METRICS_LISTEN): expected an IPv4 address and a port from 1 to 65535 (0.0.0.0 or [::] for every interface), e.g. 127.0.0.1:9465"],
+            [$"error: invalid value '{value}' for --metrics-listen (RXRELAY_METRICS_LISTEN): expected an IP address and a port from 1 to 65535 (0.0.0.0 or [::] for every interface), e.g. 127.0.0.1:9465 or [::1]:9465"],
             result.Errors);
     }
 
