@@ -155,6 +155,21 @@ Task("Demo")
         });
 });
 
+// Container images (docker/*.Dockerfile, docker-compose.yml). No registry or container engine is needed:
+// each image's ENTRYPOINT runs from the published build with the image's ENV, as its non-root uid when
+// run as root, and its HEALTHCHECK must fail before and pass after start (docker/verify.py says what is
+// and is not covered). Not part of Test.
+Task("Containers")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    var exit = StartProcess("python3", new ProcessSettings { Arguments = "docker/verify.py ." });
+    if (exit != 0)
+    {
+        throw new Exception($"docker/verify.py failed with exit code {exit}");
+    }
+});
+
 Task("Default")
     .IsDependentOn("Test");
 

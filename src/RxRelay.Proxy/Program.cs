@@ -1,3 +1,4 @@
+using RxRelay.Hosting;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Hosting;
@@ -26,7 +27,7 @@ Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Is(ToSerilogLevel(options.LogLevel))
     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
     .Filter.ByExcluding(IsStartupFailureReport)
-    .WriteTo.Console()
+    .WriteTo.Console(options.LogFormat)
     .CreateLogger();
 try
 {

@@ -19,7 +19,7 @@ public enum SessionEnd
 /// <summary>What one session produced: how it ended and how long it was connected.</summary>
 /// <param name="End">How it ended.</param>
 /// <param name="Duration">Time from connect to end; zero when the connect itself failed.</param>
-/// <param name="Error">The error of a <see cref="SessionEnd.Failed"/> session.</param>
+/// <param name="Error">The error of a <see cref="SessionEnd.Failed"/> session; for a <see cref="SessionEnd.Closed"/> one, the <see cref="IdleTimeoutException"/> that ended it, if any.</param>
 public sealed record SessionOutcome(SessionEnd End, TimeSpan Duration, Exception? Error = null)
 {
     /// <summary>A session that ended cleanly after the peer announced a graceful shutdown.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using RxRelay.Hosting;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Hosting;
 using Serilog;
@@ -24,7 +25,7 @@ if (loaded.Options is not { } options)
 
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Is(ToSerilogLevel(options.LogLevel))
-    .WriteTo.Console()
+    .WriteTo.Console(options.LogFormat)
     .CreateLogger();
 
 try

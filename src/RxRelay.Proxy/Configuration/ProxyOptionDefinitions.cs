@@ -1,3 +1,5 @@
+using RxRelay.Protocol.Diagnostics;
+
 namespace RxRelay.Proxy.Configuration;
 
 /// <summary>
@@ -23,6 +25,8 @@ internal static class ProxyOptionDefinitions
             OptionValues.Seconds, static (o, v) => o with { RequestTimeout = v }),
         Text("--log-level", "LOG_LEVEL", $"trace, debug, info, warn, error or off [default: {ProxyOptions.DefaultLogLevel}]",
             OptionValues.Level, static (o, v) => o with { LogLevel = v }),
+        new("--log-format", "LOG_FORMAT", $"text, or json for one compact JSON object per line [default: {LogFormats.DefaultName}]",
+            static (o, raw) => LogFormats.Parse(raw.Trim()) is { } v ? (o with { LogFormat = v }, null) : (null, $"'{raw}' is not one of text, json")),
         Text("--admin-token", "MODELRELAY_ADMIN_TOKEN", "Bearer token for /admin/*; unset = admin API disabled",
             OptionValues.NonEmpty, static (o, v) => o with { AdminToken = v }),
         Text("--database-url", "DATABASE_URL",

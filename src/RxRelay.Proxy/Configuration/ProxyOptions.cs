@@ -1,4 +1,5 @@
 using System.Net;
+using RxRelay.Protocol.Diagnostics;
 
 namespace RxRelay.Proxy.Configuration;
 
@@ -72,6 +73,9 @@ public sealed record ProxyOptions
 
     /// <summary>Minimum log level: <c>trace</c>, <c>debug</c>, <c>info</c>, <c>warn</c>, <c>error</c> or <c>off</c>.</summary>
     public string LogLevel { get; init; } = DefaultLogLevel;
+
+    /// <summary>How log lines are written to stdout: <see cref="LogFormat.Text"/> (the default) or one compact JSON object per line.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
     /// <summary>Token for <c>/admin/*</c>; null makes every admin call answer 403.</summary>
     public string? AdminToken { get; init; }

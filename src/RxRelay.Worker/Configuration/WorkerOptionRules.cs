@@ -1,3 +1,6 @@
+using System.Net;
+using RxRelay.Protocol.Diagnostics;
+
 namespace RxRelay.Worker.Configuration;
 
 /// <summary>
@@ -37,6 +40,19 @@ internal static class WorkerOptionRules
     /// <summary>One of the five level names, any case.</summary>
     public static string? LogLevel(string value)
         => LogLevels.Contains(value.ToLowerInvariant()) ? null : "expected one of trace, debug, info, warn, error";
+
+    /// <summary>text or json, any case.</summary>
+    public static string? LogFormat(string value) => LogFormats.Parse(value) is null ? LogFormats.Expectation : null;
+
+    /// <summary>An IP literal and a real port: the metrics endpoint binds exactly there (0.0.0.0 or [::] for every interface).</summary>
+    public static string? MetricsListen(string value) => ParseEndPoint(value) is null ? MetricsListenExpectation : null;
+
+    /// <summary>The endpoint of an accepted <c>--metrics-listen</c> value, or null.</summary>
+    public static IPEndPoint? ParseEndPoint(string? value)
+        => IPEndPoint.TryParse(value ?? string.Empty, out var endPoint) && endPoint.Port > 0 ? endPoint : null;
+
+    /// <summary>The "expected …" text for <c>--metrics-listen</c>.</summary>
+    public const string MetricsListenExpectation = "expected an IP address and a port from 1 to 65535 (0.0.0.0 or [::] for every interface), e.g. 127.0.0.1:9465 or [::1]:9465";
 
     /// <summary>Normalises an accepted level name to lower case.</summary>
     public static string NormalizeLogLevel(string value) => value.ToLowerInvariant();

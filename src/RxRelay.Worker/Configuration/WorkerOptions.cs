@@ -1,3 +1,5 @@
+using System.Net;
+using RxRelay.Protocol.Diagnostics;
 using RxRelay.Reactive;
 
 namespace RxRelay.Worker.Configuration;
@@ -66,6 +68,12 @@ public sealed record WorkerOptions
 
     /// <summary><c>--shutdown-timeout-secs</c> / <c>SHUTDOWN_TIMEOUT_SECS</c> / <c>shutdown_timeout_secs</c>; default <see cref="DefaultShutdownTimeout"/>. How long host stop waits for in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    /// <summary><c>--log-format</c> / <c>LOG_FORMAT</c> / <c>log_format</c>; default <see cref="LogFormat.Text"/>.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary><c>--metrics-listen</c> / <c>RXRELAY_METRICS_LISTEN</c> / <c>metrics_listen</c>; where <c>/metrics</c> is served, or null (the default) for no port at all.</summary>
+    public IPEndPoint? MetricsListen { get; init; }
 
     /// <summary><c>--extra-endpoint-paths</c> / <c>EXTRA_ENDPOINT_PATHS</c> / <c>extra_endpoint_paths</c>; inference paths allowed besides the three built in.</summary>
     public IReadOnlyList<string> ExtraEndpointPaths { get; init; } = [];

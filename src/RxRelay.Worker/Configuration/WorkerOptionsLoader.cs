@@ -1,3 +1,5 @@
+using RxRelay.Protocol.Diagnostics;
+
 namespace RxRelay.Worker.Configuration;
 
 /// <summary>
@@ -72,6 +74,8 @@ public static class WorkerOptionsLoader
             MaxConcurrency = reader.PositiveInteger(WorkerSettings.MaxConcurrency, defaults.MaxConcurrency),
             BackendUrl = reader.Text(WorkerSettings.BackendUrl, defaults.BackendUrl, WorkerOptionRules.BackendUrl)!,
             LogLevel = WorkerOptionRules.NormalizeLogLevel(reader.Text(WorkerSettings.LogLevel, defaults.LogLevel, WorkerOptionRules.LogLevel)!),
+            LogFormat = LogFormats.Parse(reader.Text(WorkerSettings.LogFormat, LogFormats.DefaultName, WorkerOptionRules.LogFormat)) ?? LogFormat.Text,
+            MetricsListen = WorkerOptionRules.ParseEndPoint(reader.Text(WorkerSettings.MetricsListen, null, WorkerOptionRules.MetricsListen)),
             IdleTimeout = reader.Seconds(WorkerSettings.IdleTimeoutSecs, defaults.IdleTimeout, allowZero: false),
             ShutdownTimeout = reader.Seconds(WorkerSettings.ShutdownTimeoutSecs, defaults.ShutdownTimeout, allowZero: true),
             ExtraEndpointPaths = reader.List(

@@ -84,11 +84,19 @@ internal static class WorkerSettings
         "--extra-endpoint-paths", "EXTRA_ENDPOINT_PATHS", "extra_endpoint_paths", "LIST", SettingKind.List, "none",
         "Comma-separated extra inference paths to allow, each starting with /v1/.");
 
+    public static readonly WorkerSetting LogFormat = new(
+        "--log-format", "LOG_FORMAT", "log_format", "FORMAT", SettingKind.Text, Protocol.Diagnostics.LogFormats.DefaultName,
+        "text (readable lines) or json (one compact JSON object per line on stdout).");
+
+    public static readonly WorkerSetting MetricsListen = new(
+        "--metrics-listen", "RXRELAY_METRICS_LISTEN", "metrics_listen", "ADDR", SettingKind.Text, "none",
+        "IP:port to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9465 (unset: no port is opened).");
+
     /// <summary>Every setting, in the order the help text lists them.</summary>
     public static readonly IReadOnlyList<WorkerSetting> All =
     [
-        ProxyUrl, Provider, WorkerSecret, WorkerName, Models, MaxConcurrency, BackendUrl, LogLevel,
-        IdleTimeoutSecs, ShutdownTimeoutSecs, ExtraEndpointPaths,
+        ProxyUrl, Provider, WorkerSecret, WorkerName, Models, MaxConcurrency, BackendUrl, LogLevel, LogFormat,
+        IdleTimeoutSecs, ShutdownTimeoutSecs, ExtraEndpointPaths, MetricsListen,
     ];
 
     private static string Text(uint value) => value.ToString(CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using RxRelay.Reactive;
 using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Metrics;
 using RxRelay.Worker.Relay;
 
 namespace RxRelay.Worker.Connection;
@@ -20,7 +21,8 @@ internal sealed partial class WorkerConnection(
     IRelaySessionFactory relays,
     ReconnectPolicy policy,
     IScheduler scheduler,
-    ILogger<WorkerConnection> logger)
+    ILogger<WorkerConnection> logger,
+    WorkerMetrics? metrics = null)
 {
     private WorkerSession? _current;
     private int _stopping;
@@ -29,7 +31,7 @@ internal sealed partial class WorkerConnection(
     public IObservable<ReconnectDecision> Run()
         => Observable.Defer(() => Stopping ? NoMoreSessions : OneSession())
             .RepeatWithPolicy(policy, scheduler)
-            .Do(LogDecision);
+            .Do(Report);
 
     private static IObservable<SessionOutcome> NoMoreSessions => Observable.Return(SessionOutcome.Stopped(TimeSpan.Zero));
 
@@ -65,7 +67,7 @@ internal sealed partial class WorkerConnection(
 
     private WorkerSession CreateSession()
     {
-        var session = new WorkerSession(options, models, links, relays, scheduler, logger);
+        var session = new WorkerSession(options, models, links, relays, scheduler, logger, metrics);
         Interlocked.Exchange(ref _current, session);
         if (Stopping)
             session.StopBeforeServing();
@@ -77,6 +79,13 @@ internal sealed partial class WorkerConnection(
         => Stopping ? SessionOutcome.Stopped(outcome.Duration) : outcome;
 
     private bool Stopping => Volatile.Read(ref _stopping) != 0;
+
+    // Where the loop decided: the log line and the reconnect metrics come from the same decision.
+    private void Report(ReconnectDecision decision)
+    {
+        LogDecision(decision);
+        metrics?.RecordReconnect(decision);
+    }
 
     private void LogDecision(ReconnectDecision decision)
     {

@@ -36,6 +36,7 @@ internal sealed partial class WorkerSession
     public void Dispose()
     {
         _ended.TrySetResult();
+        _metrics?.RecordConnected(false);
         _outbound.Dispose();
         _ = DisposeRelayAsync();
         _link.Dispose();

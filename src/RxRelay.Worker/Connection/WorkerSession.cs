@@ -6,6 +6,7 @@ using RxRelay.Protocol;
 using RxRelay.Protocol.Messages;
 using RxRelay.Reactive;
 using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Metrics;
 using RxRelay.Worker.Relay;
 
 namespace RxRelay.Worker.Connection;
@@ -24,6 +25,7 @@ internal sealed partial class WorkerSession : IDisposable
     private readonly IRelaySession _relay;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
+    private readonly WorkerMetrics? _metrics;
     private readonly string _url;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -35,8 +37,9 @@ internal sealed partial class WorkerSession : IDisposable
     private const int StopRequested = 2;
     private volatile bool _gracefulShutdownReceived;
 
-    public WorkerSession(WorkerOptions options, IAdvertisedModels models, IProxyLinkFactory links, IRelaySessionFactory relays, IScheduler scheduler, ILogger logger)
+    public WorkerSession(WorkerOptions options, IAdvertisedModels models, IProxyLinkFactory links, IRelaySessionFactory relays, IScheduler scheduler, ILogger logger, WorkerMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _models = models;
         _scheduler = scheduler;
@@ -63,6 +66,7 @@ internal sealed partial class WorkerSession : IDisposable
         => Observable.Defer(() =>
         {
             var connectedAt = _scheduler.Now;
+            _metrics?.RecordConnected(true);
             RegisterOrClose();
             var inbound = events
                 .IdleTimeout(_options.IdleTimeout, Busy(), _scheduler)
@@ -110,12 +114,16 @@ internal sealed partial class WorkerSession : IDisposable
 
     private SessionOutcome Classify(Exception? error, TimeSpan duration)
     {
+        _metrics?.RecordSessionEnded(duration);
         if (error is IdleTimeoutException idle)
             _logger.IdleTimeout(idle.IdleTimeout.TotalSeconds);
         else if (error is not null)
             return SessionOutcome.Failed(duration, error);
 
-        return _gracefulShutdownReceived ? SessionOutcome.Graceful(duration) : SessionOutcome.Closed(duration);
+        // An idle timeout is a clean end for the reconnect rule; it rides along so the metrics can tell it from a close.
+        return _gracefulShutdownReceived
+            ? SessionOutcome.Graceful(duration)
+            : new SessionOutcome(SessionEnd.Closed, duration, error as IdleTimeoutException);
     }
 
     /// <summary>The end of a stream as a value: null when it completed, the error when it failed.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using RxRelay.Reactive;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Connection;
+using RxRelay.Worker.Metrics;
 using RxRelay.Worker.Relay;
 
 namespace RxRelay.Worker.Hosting;
@@ -19,6 +20,7 @@ internal static class WorkerServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IScheduler>(TaskPoolScheduler.Default);
+        services.AddWorkerMetrics(options.MetricsListen);
         services.AddBackendRelay();
         services.AddSingleton<IAdvertisedModels, CatalogModels>();
         services.AddSingleton<IProxyLinkFactory, WebsocketProxyLinkFactory>();

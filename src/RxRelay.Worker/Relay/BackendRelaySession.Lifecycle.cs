@@ -41,7 +41,11 @@ internal sealed partial class BackendRelaySession
         };
         if (final is not null)
         {
-            await SendCompletionAsync(final).ConfigureAwait(false);
+            await SendCompletionAsync(final, relayed.Request.EndpointPath).ConfigureAwait(false);
+        }
+        else
+        {
+            _metrics?.RecordRequest(relayed.Request.EndpointPath, null);
         }
     }
 
@@ -54,6 +58,7 @@ internal sealed partial class BackendRelaySession
         lock (_gate)
         {
             _inFlight.Remove(relayed.Id);
+            _metrics?.RequestFinished();
             if (relayed.AbortReason == AbortReason.Cancelled)
             {
                 _cancelledCount--;
@@ -66,17 +71,20 @@ internal sealed partial class BackendRelaySession
         }
     }
 
-    private async Task SendCompletionAsync(ResponseComplete completion)
+    /// <summary>Sends the request's one completion and counts the request by the status the proxy got, or none.</summary>
+    private async Task SendCompletionAsync(ResponseComplete completion, string endpointPath)
     {
         try
         {
             await _outbound.SendAsync(completion, _sessionCancellation.Token).ConfigureAwait(false);
             _logger.RequestCompleted(completion.RequestId, completion.StatusCode);
+            _metrics?.RecordRequest(endpointPath, completion.StatusCode);
         }
         catch (Exception ex)
         {
             // The socket is gone (or the session disposed); the proxy requeues or fails the request itself.
             _logger.CompletionNotSent(completion.RequestId, ex);
+            _metrics?.RecordRequest(endpointPath, null);
         }
     }
 

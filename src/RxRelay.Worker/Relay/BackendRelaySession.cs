@@ -2,6 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using RxRelay.Protocol.Messages;
+using RxRelay.Worker.Metrics;
 
 namespace RxRelay.Worker.Relay;
 
@@ -24,6 +25,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
     private readonly uint _maxConcurrency;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly WorkerMetrics? _metrics;
     private long _nextWorkId;
     private int _cancelledCount;
     private volatile bool _draining;
@@ -35,12 +37,13 @@ internal sealed partial class BackendRelaySession : IRelaySession
         ArgumentNullException.ThrowIfNull(outbound);
         ArgumentNullException.ThrowIfNull(context);
         _outbound = outbound;
-        _relay = new RequestRelay(context.Backend, outbound, context.Logger);
+        _relay = new RequestRelay(context.Backend, outbound, context.Logger, context.TimeProvider, context.Metrics);
         _allowlist = context.Allowlist;
         _catalog = context.Catalog;
         _maxConcurrency = context.MaxConcurrency;
         _timeProvider = context.TimeProvider;
         _logger = context.Logger;
+        _metrics = context.Metrics;
     }
 
     public int InFlight => _inFlightCount;
@@ -50,6 +53,8 @@ internal sealed partial class BackendRelaySession : IRelaySession
     public void Start(WorkerRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Everything this request logs, here and in its task (the scope flows with it), carries the proxy's x-request-id.
+        using var scope = RequestLogScope.Begin(_logger, request);
         Task<Task>? work = null;
         var admitted = false;
         lock (_gate)
@@ -62,7 +67,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
             var rejection = Admit(request);
             if (rejection is not null)
             {
-                work = Track(() => SendCompletionAsync(rejection));
+                work = Track(() => SendCompletionAsync(rejection, request.EndpointPath));
             }
             else if (_inFlight.ContainsKey(request.RequestId))
             {
@@ -75,6 +80,7 @@ internal sealed partial class BackendRelaySession : IRelaySession
                 admitted = true;
                 var relayed = new RelayedRequest(request, _sessionCancellation.Token);
                 _inFlight.Add(relayed.Id, relayed);
+                _metrics?.RequestStarted();
                 PublishInFlight();
                 work = Track(() => RunAsync(relayed));
             }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Metrics;
 
 namespace RxRelay.Worker.Relay;
 
@@ -18,7 +19,8 @@ internal sealed class BackendRelaySessionFactory : IRelaySessionFactory, IDispos
         BackendHttp backend,
         ModelCatalog catalog,
         ILoggerFactory loggerFactory,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        WorkerMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -29,7 +31,8 @@ internal sealed class BackendRelaySessionFactory : IRelaySessionFactory, IDispos
             new EndpointAllowlist(options.ExtraEndpointPaths),
             options.MaxConcurrency,
             timeProvider,
-            loggerFactory.CreateLogger<BackendRelaySession>());
+            loggerFactory.CreateLogger<BackendRelaySession>(),
+            metrics);
     }
 
     /// <summary>

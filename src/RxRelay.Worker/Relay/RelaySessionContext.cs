@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RxRelay.Worker.Metrics;
 
 namespace RxRelay.Worker.Relay;
 
@@ -9,10 +10,12 @@ namespace RxRelay.Worker.Relay;
 /// <param name="MaxConcurrency">Requests in flight per session before new ones get 503.</param>
 /// <param name="TimeProvider">The clock of drain deadlines and query timeouts.</param>
 /// <param name="Logger">The relay's logger.</param>
+/// <param name="Metrics">The request instruments; null records nothing.</param>
 internal sealed record RelaySessionContext(
     BackendHttp Backend,
     ModelCatalog Catalog,
     EndpointAllowlist Allowlist,
     uint MaxConcurrency,
     TimeProvider TimeProvider,
-    ILogger Logger);
+    ILogger Logger,
+    WorkerMetrics? Metrics = null);

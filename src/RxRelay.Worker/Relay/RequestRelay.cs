@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using RxRelay.Protocol.Messages;
+using RxRelay.Worker.Metrics;
 
 namespace RxRelay.Worker.Relay;
 
@@ -9,18 +10,21 @@ namespace RxRelay.Worker.Relay;
 /// become that request's 502 completion; they never escape to end the session (docs/differences-from-upstream.md#worker-backend-failure).
 /// Throws only when the request was aborted or the outbound socket is gone (<see cref="OutboundClosedException"/>).
 /// </summary>
-internal sealed class RequestRelay(BackendHttp backend, IWorkerOutbound outbound, ILogger logger)
+internal sealed class RequestRelay(BackendHttp backend, IWorkerOutbound outbound, ILogger logger, TimeProvider timeProvider, WorkerMetrics? metrics)
 {
     public async Task<ResponseComplete> ExecuteAsync(RelayedRequest relayed)
     {
         var request = relayed.Request;
         using var message = CreateBackendRequest(request);
         HttpResponseMessage response;
+        var sentAt = timeProvider.GetTimestamp();
         try
         {
             response = await backend.Client
                 .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, relayed.Token)
                 .ConfigureAwait(false);
+            // The first bytes of the backend's answer are its status line and headers.
+            metrics?.RecordBackendTimeToFirstByte(timeProvider.GetElapsedTime(sentAt));
         }
         catch (Exception ex) when (!relayed.IsAborted)
         {
@@ -88,7 +92,7 @@ internal sealed class RequestRelay(BackendHttp backend, IWorkerOutbound outbound
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static string? FindHeader(IReadOnlyDictionary<string, string> headers, string name)
+    internal static string? FindHeader(IReadOnlyDictionary<string, string> headers, string name)
     {
         foreach (var (key, value) in headers)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RxRelay.Protocol.Messages;
 using RxRelay.Worker.Configuration;
+using RxRelay.Worker.Metrics;
 using RxRelay.Worker.Relay;
 
 namespace RxRelay.IntegrationTests.RelayAgainstBackend;
@@ -39,13 +40,14 @@ internal sealed class RelaySut : IAsyncDisposable
         TimeProvider? timeProvider = null,
         RecordingOutbound? outbound = null,
         WorkerOptions? options = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        WorkerMetrics? metrics = null)
     {
         options ??= Options(backendUrl, maxConcurrency);
         timeProvider ??= TimeProvider.System;
         var backend = new BackendHttp(options);
         var catalog = new ModelCatalog(options, backend, timeProvider, NullLogger<ModelCatalog>.Instance);
-        var factory = new BackendRelaySessionFactory(options, backend, catalog, loggerFactory ?? NullLoggerFactory.Instance, timeProvider);
+        var factory = new BackendRelaySessionFactory(options, backend, catalog, loggerFactory ?? NullLoggerFactory.Instance, timeProvider, metrics);
         outbound ??= new RecordingOutbound();
         return new RelaySut(factory.Create(outbound), outbound, backend, catalog);
     }

@@ -3,6 +3,7 @@ using Microsoft.Reactive.Testing;
 using RxRelay.Reactive;
 using RxRelay.Worker.Configuration;
 using RxRelay.Worker.Connection;
+using RxRelay.Worker.Metrics;
 
 namespace RxRelay.Worker.Tests.Connection;
 
@@ -14,10 +15,10 @@ internal sealed class ConnectionHarness
 
     private IDisposable? _subscription;
 
-    public ConnectionHarness(int connectFailures = 0, double openDelaySeconds = 0)
+    public ConnectionHarness(int connectFailures = 0, double openDelaySeconds = 0, WorkerMetrics? metrics = null)
     {
         Links = new FakeProxyLinkFactory(Scheduler, connectFailures, TimeSpan.FromSeconds(openDelaySeconds));
-        Connection = new WorkerConnection(Options, new FixedModels(Options.Models), Links, Relays, new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), Scheduler, Logger);
+        Connection = new WorkerConnection(Options, new FixedModels(Options.Models), Links, Relays, new ReconnectPolicy(new ReconnectPolicyOptions(), () => 0), Scheduler, Logger, metrics);
         Decisions = Scheduler.CreateObserver<ReconnectDecision>();
     }
 
