@@ -1,3 +1,4 @@
+using RxRelay.Testing.Tools;
 using Xunit;
 
 namespace RxRelay.Testing.Databases;
@@ -17,11 +18,9 @@ public static class PostgresInstallation
 
     /// <summary>Why PostgreSQL tests are skipped here; null when they run (found, or under CI).</summary>
     public static string? SkipReason =>
-        BinDirectory is not null || IsCi
+        BinDirectory is not null || TestEnvironment.IsCi
             ? null
             : "PostgreSQL server programs not found (apt-get install postgresql, or set RXRELAY_PG_BIN); .ci/run installs them";
-
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static string? Find()
     {
