@@ -34,6 +34,31 @@ internal sealed partial class DispatchCore
     }
 
     /// <summary>
+    /// Runs a request at once or refuses it: assigned to a compatible local worker with a free slot now
+    /// (the same selection as <see cref="Submit"/>), else rejected with <see cref="DispatchFailureKind.NoCapacity"/>.
+    /// Never queued and never requeued (<see cref="PendingRequest.RunsNow"/>): a peer replica runs a forwarded
+    /// request this way, and the replica that forwarded it keeps the queue. The id counter advances even for refusals.
+    /// </summary>
+    public SubmitOutcome TrySubmitNow(SubmitRequest submit)
+    {
+        var request = new PendingRequest(
+            ++_requestCounter, submit, _time.GetUtcNow(),
+            new RequestStream(_options.StreamBufferChunks, _options.StreamBufferChars))
+        {
+            RunsNow = true,
+        };
+        if (!TryAssign(request))
+        {
+            Settle();
+            return new SubmitOutcome(request.Id, null, DispatchFailure.Of(DispatchFailureKind.NoCapacity));
+        }
+
+        _requests.Add(request.Id, request);
+        Settle();
+        return new SubmitOutcome(request.Id, new RequestHandle(request.Id, request.Stream.Reader), null);
+    }
+
+    /// <summary>
     /// docs/protocol.md#queue: requests for served models count only each other against
     /// <c>max_queue_len</c>; a request for a model nobody serves takes free room only, and only up to the
     /// unserved share (<see cref="DispatchOptions.UnservedQueuePercent"/>), so a flood of them never

@@ -279,10 +279,16 @@ internal sealed partial class DispatchCore : IDisposable
         }
     }
 
-    /// <summary>One request taken off its worker: fail it or requeue it (rules of <see cref="RecoverInFlight"/>).</summary>
+    /// <summary>
+    /// One request taken off its worker: fail it or requeue it (rules of <see cref="RecoverInFlight"/>); a
+    /// run-at-once one (<see cref="PendingRequest.RunsNow"/>) is always failed.
+    /// </summary>
     private void Recover(PendingRequest request, RequeueReason reason)
     {
-        if (request.RequeueCount >= _options.MaxRequeues)
+        if (request.RunsNow) // a run-at-once request goes back to the replica that forwarded it, never to this queue
+            Fail(request, request.Submit.IsStreaming && request.Stream.HasStarted
+                ? DispatchFailureKind.WorkerDisconnectedMidStream : DispatchFailureKind.WorkerLost);
+        else if (request.RequeueCount >= _options.MaxRequeues)
             Fail(request, DispatchFailureKind.RequeueExhausted);
         else if (request.Submit.IsStreaming && request.Stream.HasStarted)
             Fail(request, DispatchFailureKind.WorkerDisconnectedMidStream);

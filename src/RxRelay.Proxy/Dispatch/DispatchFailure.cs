@@ -26,6 +26,12 @@ internal enum DispatchFailureKind
 
     /// <summary>The client read too slowly and the bounded stream buffer overflowed.</summary>
     ClientTooSlow,
+
+    /// <summary>A run-at-once submission (<c>Dispatcher.TrySubmitNow</c>, a peer's forward) found no local worker with a free slot.</summary>
+    NoCapacity,
+
+    /// <summary>A run-at-once request lost its worker before its first event; never requeued (the forwarding replica decides).</summary>
+    WorkerLost,
 }
 
 /// <summary>
@@ -46,6 +52,8 @@ internal sealed record DispatchFailure(DispatchFailureKind Kind)
         DispatchFailureKind.Canceled => "Request was canceled",
         DispatchFailureKind.WorkerDisconnectedMidStream => "worker disconnected mid-stream",
         DispatchFailureKind.ClientTooSlow => "client too slow",
+        DispatchFailureKind.NoCapacity => "No worker has a free slot now",
+        DispatchFailureKind.WorkerLost => "worker lost before its first event",
         _ => throw new InvalidOperationException($"unknown failure kind {Kind}"),
     };
 

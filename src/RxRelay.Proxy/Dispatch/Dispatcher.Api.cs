@@ -47,6 +47,10 @@ internal sealed partial class Dispatcher
     public SubmitOutcome Submit(SubmitRequest request, CancellationToken cancellationToken = default) =>
         Invoke(core => core.Submit(request), cancellationToken);
 
+    /// <summary>Runs a request at once on a local worker with a free slot, or refuses it; see <see cref="DispatchCore.TrySubmitNow"/>.</summary>
+    public SubmitOutcome TrySubmitNow(SubmitRequest request, CancellationToken cancellationToken = default) =>
+        Invoke(core => core.TrySubmitNow(request), cancellationToken);
+
     /// <summary>
     /// The client went away (use <see cref="CancelReason.ClientDisconnect"/>). Call it from the handler's
     /// abort path; see <see cref="DispatchCore.Cancel"/>.

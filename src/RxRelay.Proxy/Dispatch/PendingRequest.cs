@@ -21,4 +21,10 @@ internal sealed class PendingRequest(long sequence, SubmitRequest submit, DateTi
     public WorkerState? Worker { get; set; }
 
     public bool IsQueued { get; set; }
+
+    /// <summary>
+    /// Submitted to run at once (<see cref="DispatchCore.TrySubmitNow"/>): never queued, never requeued; losing
+    /// its worker fails it with <see cref="DispatchFailureKind.WorkerLost"/> (or mid-stream, as any stream).
+    /// </summary>
+    public bool RunsNow { get; init; }
 }

@@ -52,9 +52,9 @@ internal static class RequestOutcomes
     public static RequestOutcome Of(DispatchFailureKind kind) => kind switch
     {
         DispatchFailureKind.QueueTimeout => RequestOutcome.QueueTimeout,
-        DispatchFailureKind.QueueFull or DispatchFailureKind.NoWorkersAvailable => RequestOutcome.QueueFull,
+        DispatchFailureKind.QueueFull or DispatchFailureKind.NoWorkersAvailable or DispatchFailureKind.NoCapacity => RequestOutcome.QueueFull,
         DispatchFailureKind.RequeueExhausted => RequestOutcome.RequeueExhausted,
-        DispatchFailureKind.DrainTimedOut or DispatchFailureKind.WorkerDisconnectedMidStream => RequestOutcome.WorkerLost,
+        DispatchFailureKind.DrainTimedOut or DispatchFailureKind.WorkerDisconnectedMidStream or DispatchFailureKind.WorkerLost => RequestOutcome.WorkerLost,
         DispatchFailureKind.Canceled or DispatchFailureKind.ClientTooSlow => RequestOutcome.ClientDisconnect,
         _ => RequestOutcome.BackendError,
     };
