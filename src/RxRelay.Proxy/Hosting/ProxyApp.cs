@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Admin;
 using RxRelay.Proxy.ApiKeys;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Dispatch;
@@ -44,6 +45,7 @@ public static class ProxyApp
             kestrel.AddServerHeader = false; // upstream (axum) sends no Server header
             Bind(kestrel, options.Listen);
             MetricsExposure.BindMetricsListener(kestrel, options);
+            PeerListener.BindPeerListener(kestrel, options);
         });
         // Kestrel's own graceful stop runs after the drain, so its budget must exceed the drain's.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout + ShutdownCoordinator.Slack + TimeSpan.FromSeconds(10));
@@ -85,6 +87,7 @@ public static class ProxyApp
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<AdminEndpoints>();
         services.AddHostedService<ShutdownCoordinator>();
+        services.AddPeerListener(options);
     }
 
     /// <summary>Keys in upstream's PostgreSQL table with <c>--database-url</c> (docs/protocol.md#http-api-keys-database), else in memory.</summary>
@@ -110,6 +113,7 @@ public static class ProxyApp
     private static void MapRoutes(WebApplication app, ProxyOptions options)
     {
         string[] get = ["GET", "HEAD"];
+        app.UsePeerListener(options); // first: a peer connection reaches the forward route and nothing else
         app.UseMetricsEndpoint(options);
         app.UseUpstreamCors();
         app.UseRequestObservation(); // before the key guard, so its 429s carry an id and are counted

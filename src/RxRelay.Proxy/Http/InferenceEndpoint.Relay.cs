@@ -78,10 +78,10 @@ internal sealed partial class InferenceEndpoint
     /// Streams chunks verbatim until the completion (body ends) or a failure (SSE error event, then end).
     /// Chunks already waiting are written together and flushed once (at most <see cref="MaxUnflushedBytes"/>
     /// at a time); a chunk that arrives alone is flushed alone, so batching never delays anything.
-    /// The request timeout no longer applies. A flush that blocks longer than the stall timeout means the
+    /// The request timeout no longer applies. The peer listener streams a forwarded request through it too. A flush that blocks longer than the stall timeout means the
     /// client stopped reading: the connection is cut and the request cancelled, so nothing piles up.
     /// </summary>
-    private async Task StreamAsync(HttpContext context, RequestHandle handle, RequestEvent.Chunk first, RequestObservation? observation)
+    internal async Task StreamAsync(HttpContext context, RequestHandle handle, RequestEvent.Chunk first, RequestObservation? observation)
     {
         SseResponseWriter.Start(context);
         var aborted = context.RequestAborted;

@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using RxRelay.Proxy.Configuration;
+
+namespace RxRelay.Proxy.Cluster;
+
+/// <summary>
+/// The private peer listener: a second Kestrel endpoint on <see cref="ProxyOptions.PeerListen"/> whose
+/// connections reach <c>POST /peer/v1/forward</c> and nothing else (every other request there is 404, ahead
+/// of CORS, metrics, request ids and the API-key guard). The client port never serves the forward route.
+/// Without <see cref="ProxyOptions.PeerListen"/> nothing is bound, registered or added to the pipeline.
+/// </summary>
+internal static class PeerListener
+{
+    // Set on every connection accepted by the peer listener.
+    private const string PeerConnectionKey = "rxrelay.peer-listener";
+
+    /// <summary>Registers the forward endpoint and the client when the listener is configured.</summary>
+    public static void AddPeerListener(this IServiceCollection services, ProxyOptions options)
+    {
+        if (options.PeerListen is null)
+        {
+            return;
+        }
+
+        services.AddSingleton<PeerForwardEndpoint>();
+        services.AddSingleton(_ => new PeerClient());
+    }
+
+    /// <summary>Binds <see cref="ProxyOptions.PeerListen"/>, when set, marking its connections.</summary>
+    public static void BindPeerListener(KestrelServerOptions kestrel, ProxyOptions options)
+    {
+        if (options.PeerListen is not { } listen)
+        {
+            return;
+        }
+
+        Action<ListenOptions> mark = endpoint => endpoint.Use(next => connection =>
+        {
+            connection.Items[PeerConnectionKey] = true;
+            return next(connection);
+        });
+        if (IPEndPoint.TryParse(listen, out var address))
+        {
+            kestrel.Listen(address, mark);
+        }
+        else
+        {
+            kestrel.ListenLocalhost(int.Parse(listen[(listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture), mark);
+        }
+    }
+
+    /// <summary>Answers every request of a peer connection; add it first in the pipeline.</summary>
+    public static void UsePeerListener(this WebApplication app, ProxyOptions options)
+    {
+        if (options.PeerListen is null)
+        {
+            return;
+        }
+
+        var endpoint = app.Services.GetRequiredService<PeerForwardEndpoint>();
+        app.Use((context, next) =>
+        {
+            if (!IsPeerConnection(context))
+            {
+                return next(context);
+            }
+
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(PeerProtocol.ForwardPath, StringComparison.Ordinal))
+            {
+                return endpoint.HandleAsync(context);
+            }
+
+            context.Response.Headers[PeerProtocol.RefusalHeader] = PeerProtocol.Text(PeerRefusal.NotFound);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        });
+    }
+
+    private static bool IsPeerConnection(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(PeerConnectionKey) == true;
+}
