@@ -16,5 +16,4 @@ internal static partial class PeerLog
 
     [LoggerMessage(EventId = 753, Level = LogLevel.Debug, Message = "peer forward request_id={RequestId} running as {LocalId}")]
     public static partial void Running(ILogger logger, string requestId, string localId);
-
 }

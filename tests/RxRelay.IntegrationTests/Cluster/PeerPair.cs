@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using RxRelay.IntegrationTests.Proxy;
+using RxRelay.Proxy.Cluster;
+
+namespace RxRelay.IntegrationTests.Cluster;
+
+/// <summary>
+/// Two in-process proxies on real Kestrel, each with a peer listener and the same peer secret: <see cref="A"/>
+/// forwards with its <see cref="PeerClient"/>, <see cref="B"/> runs what it is sent on its own workers.
+/// </summary>
+internal sealed class PeerPair : IAsyncDisposable
+{
+    public const string PeerSecret = "peer-secret-1";
+    public const string RequestId = "0123456789abcdef0123456789abcdef";
+
+    private PeerPair(ProxyTestHost a, ProxyTestHost b)
+    {
+        A = a;
+        B = b;
+    }
+
+    public ProxyTestHost A { get; }
+
+    public ProxyTestHost B { get; }
+
+    /// <summary>A's pooled client, as the later queue wiring will use it.</summary>
+    public PeerClient Client => A.App.Services.GetRequiredService<PeerClient>();
+
+    /// <summary>B's peer listener port (its second bound address).</summary>
+    public int PeerPort => PeerPortOf(B);
+
+    public Uri PeerBase => new($"http://127.0.0.1:{PeerPort}");
+
+    public static async Task<PeerPair> StartAsync()
+    {
+        var a = await StartReplicaAsync();
+        try
+        {
+            return new PeerPair(a, await StartReplicaAsync());
+        }
+        catch
+        {
+            await a.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static int PeerPortOf(ProxyTestHost host) =>
+        host.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(address => new Uri(address).Port).Single(port => port != host.Port);
+
+    /// <summary>A client's chat request as A would forward it: the worker headers A chose, 30 s of deadline left.</summary>
+    public static PeerEnvelope Envelope(string body, bool stream = false, long? deadlineMs = 30_000, int version = PeerProtocol.Version) => new(
+        version, RequestId, ProxyTestHost.Provider, "/v1/chat/completions", ScriptedWorker.Model, stream,
+        new SortedDictionary<string, string>(StringComparer.Ordinal) { ["content-type"] = "application/json", ["x-request-id"] = RequestId },
+        body, null, deadlineMs);
+
+    /// <summary>The request frame B's worker must receive for <see cref="Envelope"/> (B's own request id).</summary>
+    public static string Frame(string localId, string body, bool stream = false) =>
+        Wire.Request(localId, body, streaming: stream, headers: $$"""{"content-type":"application/json","x-request-id":"{{RequestId}}"}""");
+
+    public Task<PeerOutcome> ForwardAsync(PeerEnvelope envelope, string secret = PeerSecret, CancellationToken cancellationToken = default) =>
+        Client.ForwardAsync(PeerBase, secret, envelope, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+    }
+
+    private static Task<ProxyTestHost> StartReplicaAsync() =>
+        ProxyTestHost.StartAsync(options => options with { PeerListen = "127.0.0.1:0", PeerSecret = PeerSecret });
+}
