@@ -152,6 +152,12 @@ public sealed record ProxyOptions
     /// </summary>
     public string? MetricsListen { get; init; }
 
+    /// <summary>
+    /// Cluster mode (<c>--peer-listen</c>, <c>--peer-url</c>, <c>--peer-secret</c>, <c>--replica-id</c>); off by
+    /// default, and then nothing of it runs. RxRelay only.
+    /// </summary>
+    public Cluster.ClusterOptions Cluster { get; init; } = new();
+
     /// <summary>Options that are fine alone but not together, as one error line; null when none.</summary>
     public string? CombinationError()
     {

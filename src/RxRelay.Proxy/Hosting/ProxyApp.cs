@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RxRelay.Proxy.Admin;
 using RxRelay.Proxy.ApiKeys;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Dispatch;
@@ -73,6 +74,7 @@ public static class ProxyApp
         services.AddSingleton(sp => new Dispatcher(ToDispatchOptions(options), time, sp.GetRequiredService<ILogger<Dispatcher>>()));
         services.AddProxyMetrics(options);
         AddKeyStore(services, options, time);
+        services.AddClusterDirectory(options, time); // after the key store, which registers the database
         services.AddSingleton<AuthRateLimiter>();
         services.AddSingleton<WorkerAuthenticator>();
         services.AddSingleton<WorkerConnectionSlots>();
