@@ -23,7 +23,9 @@ internal static class DirectoryWritePlan
     public static IObservable<VersionedOffer> CoalesceOffers(IObservable<ReplicaOffer> offers, VersionedOffer initial, TimeSpan window, IScheduler scheduler) =>
         offers.Sample(window, scheduler)
             .Scan(initial, static (last, offer) => offer.Equals(last.Offer) ? last : new VersionedOffer(offer, last.Version + 1))
-            .DistinctUntilChanged(static v => v.Version);
+            .StartWith(initial)
+            .DistinctUntilChanged(static v => v.Version)
+            .Skip(1);
 
     /// <summary>
     /// The rows to write: each change of offer or state at once, then the same row again every
