@@ -13,7 +13,8 @@ namespace RxRelay.Proxy.Cluster;
 /// proxy listens: migrate <see cref="ReplicaSchema"/> and write the own row with a new <see cref="Epoch"/>, or fail
 /// start-up with one line. Then: the own row's heartbeat and coalesced offers (<see cref="DirectoryWritePlan"/>),
 /// a LISTEN loop on <see cref="ReplicaSchema.Channel"/>, and <see cref="View"/>. A graceful stop deletes the
-/// row; disposing without a stop (a crash, as far as peers can tell) leaves it to expire.
+/// row (after announcing draining when the host's stop begins); disposing without a stop (a crash, as far as
+/// peers can tell) leaves it to expire.
 /// </summary>
 internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsyncDisposable
 {
@@ -98,7 +99,8 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
         var versioned = DirectoryWritePlan.CoalesceOffers(offers, new VersionedOffer(_written.Offer, 0), _timing.OfferCoalescing, _scheduler);
         _running.Add(DirectoryWritePlan.Writes(versioned, _states, _written, _timing.HeartbeatInterval, _scheduler)
             .SelectLatestAsync(WriteAsync)
-            .Subscribe());
+            .Subscribe(_ => { }, error => ClusterLog.LoopFailed(_logger, "writer", error)));
+        _running.Add(_view.Subscribe(_ => { }, error => ClusterLog.LoopFailed(_logger, "view", error)));
         _running.Add(_view.Connect());
         _listening = Task.Run(() => ListenAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -133,8 +135,12 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     /// <inheritdoc/>
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <inheritdoc/>
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Shutdown begins: announce draining at once, so peers stop forwarding while local work finishes.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        SetState(ReplicaState.Draining);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc/>
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -25,6 +25,9 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 705, Level = LogLevel.Information, Message = "replica {ReplicaId} left the directory")]
     public static partial void Left(ILogger logger, string replicaId);
 
+    [LoggerMessage(EventId = 707, Level = LogLevel.Error, Message = "directory {Loop} stopped on an unexpected error; the replica keeps serving locally")]
+    public static partial void LoopFailed(ILogger logger, string loop, Exception error);
+
     [LoggerMessage(EventId = 706, Level = LogLevel.Warning, Message = "could not delete directory row {ReplicaId} at stop: {Cause}; peers expire it")]
     public static partial void LeaveFailed(ILogger logger, string replicaId, string cause);
 }

@@ -2,6 +2,7 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 
 namespace RxRelay.Proxy.Cluster;
 
@@ -9,7 +10,8 @@ namespace RxRelay.Proxy.Cluster;
 /// This replica's view of the cluster, from directory reads (issue 14). A read is triggered at subscription,
 /// by every notification, when LISTEN (re)connects (notifications sent while it was down are lost), and every
 /// <see cref="DirectoryTiming.ResyncInterval"/>; triggers within <see cref="DirectoryTiming.ReadCoalescing"/>
-/// make one read, and reads never overlap. Between reads, a peer leaves the view when its heartbeat expires.
+/// make one read, and reads never overlap; a failed read is retried after <see cref="DirectoryTiming.ReadRetryDelay"/>
+/// (it may have been the resync after a lost LISTEN, and the next period may be far). Between reads, a peer leaves the view when its heartbeat expires.
 /// A view is emitted only when it differs from the last one. Every time rule runs on the given scheduler.
 /// </summary>
 internal static class ClusterViewStream
@@ -33,11 +35,24 @@ internal static class ClusterViewStream
             var expiryTimer = new SerialDisposable();
             var last = ClusterView.Empty;
 
-            var reads = Triggers(signals, timing, scheduler)
+            var retries = new Subject<Unit>();
+            var retryTimer = new SerialDisposable();
+            var reads = Triggers(signals.Where(s => s != DirectorySignal.ListenLost).Select(_ => Unit.Default).Merge(retries), timing, scheduler)
                 .SelectLatestAsync(async (_, ct) => (ReadAt: scheduler.Now, Rows: await read(ct).ConfigureAwait(false)))
-                .Where(r => r.Rows is not null)
-                .Subscribe(r => Update(() => state.Apply(r.Rows!, r.ReadAt, scheduler.Now)), observer.OnError);
-            return new CompositeDisposable(reads, expiryTimer);
+                .Subscribe(
+                    r =>
+                    {
+                        if (r.Rows is null)
+                        {
+                            // A failed read may have been the resync after a lost LISTEN: do not wait for the next period.
+                            retryTimer.Disposable = scheduler.Schedule(timing.ReadRetryDelay, () => retries.OnNext(Unit.Default));
+                            return;
+                        }
+
+                        Update(() => state.Apply(r.Rows, r.ReadAt, scheduler.Now));
+                    },
+                    observer.OnError);
+            return new CompositeDisposable(reads, expiryTimer, retryTimer, retries);
 
             void Update(Action change)
             {
@@ -58,8 +73,8 @@ internal static class ClusterViewStream
             }
         });
 
-    private static IObservable<Unit> Triggers(IObservable<DirectorySignal> signals, DirectoryTiming timing, IScheduler scheduler) =>
-        signals.Where(s => s != DirectorySignal.ListenLost).Select(_ => Unit.Default)
+    private static IObservable<Unit> Triggers(IObservable<Unit> requests, DirectoryTiming timing, IScheduler scheduler) =>
+        requests
             .Merge(Observable.Interval(timing.ResyncInterval, scheduler).Select(_ => Unit.Default))
             .StartWith(scheduler, Unit.Default)
             .Sample(timing.ReadCoalescing, scheduler);

@@ -19,6 +19,9 @@ internal sealed record DirectoryTiming
     /// <summary>How often the whole directory is re-read, notifications or not.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A failed directory read is tried again after this long (or at the next trigger, if sooner).</summary>
+    public TimeSpan ReadRetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A peer whose heartbeat is this old by database time is dead.</summary>
     public TimeSpan PeerExpiry { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -43,6 +43,24 @@ public sealed class ClusterDirectoryTests(SharedPostgres postgres)
     }
 
     [PostgresFact]
+    public async Task ConnectionsKilled_ListenReconnectsAndResyncs_ChangeSeenWithoutPeriodicReads()
+    {
+        var database = await Server.CreateDatabaseAsync();
+        var noResync = new DirectoryTiming { ResyncInterval = TimeSpan.FromHours(1) };
+        await using var a = await DirectoryMember.StartAsync(Server.ConnectionString(database), "a", noResync);
+        await using var b = await DirectoryMember.StartAsync(Server.ConnectionString(database), "b", noResync);
+        await a.WaitForViewAsync(v => Has(v, "b"), Bound);
+
+        var seen = a.WaitForViewAsync(v => v.Peers.Any(p => p.ReplicaId == "b" && p.Offer.Equals(DirectoryMember.Offer(1))), Bound);
+        var clock = Stopwatch.StartNew();
+        await Server.ExecuteAsync(database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        b.SetOffer(DirectoryMember.Offer(1)); // may be written, and announced, while a's LISTEN is down
+        await seen;
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"seen after {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [PostgresFact]
     public async Task Draining_SeenByPeerWithinOneSecond()
     {
         var database = await Server.CreateDatabaseAsync();

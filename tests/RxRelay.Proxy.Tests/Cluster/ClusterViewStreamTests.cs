@@ -112,6 +112,19 @@ public sealed class ClusterViewStreamTests : IDisposable
     }
 
     [Fact]
+    public void View_ReadFails_RetriedAfterHalfASecondNotAtNextResync()
+    {
+        _directory.Down = true;
+        _directory.Beat("b");
+        At(300, () => _directory.Down = false);
+
+        var observer = Run(1000);
+
+        Assert.Equal([OnNext(Ms(550), View(Peer("b")))], observer.Messages); // failed at 0.05 s, retried at 0.55 s (its window closes then too)
+        Assert.Equal(2, _directory.Reads);
+    }
+
+    [Fact]
     public void View_RowAlreadyExpiredWhenRead_NeverShown()
     {
         _directory.Beat("b", age: TimeSpan.FromSeconds(5));
