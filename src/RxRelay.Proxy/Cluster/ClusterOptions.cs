@@ -34,6 +34,13 @@ public sealed record ClusterOptions
     /// <summary><see cref="ReplicaId"/>, or the host name when it is not set.</summary>
     public string EffectiveReplicaId => ReplicaId ?? Environment.MachineName;
 
+    /// <summary>Prints every member but the secret, so a logged options object never carries it.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"PeerListen = {PeerListen}, PeerUrl = {PeerUrl}, PeerSecret = {(PeerSecret is null ? "" : "***")}, ReplicaId = {ReplicaId}");
+        return true;
+    }
+
     /// <summary>What is wrong with the cluster options as a whole, one line each (empty when nothing).</summary>
     /// <param name="hasDatabase">Whether <c>--database-url</c> is set.</param>
     /// <param name="listen">The client API address (<c>--listen</c>), which the peer listener must not share.</param>

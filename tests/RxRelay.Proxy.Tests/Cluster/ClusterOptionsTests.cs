@@ -115,6 +115,12 @@ public sealed class ClusterOptionsTests
             Parse(["--database-url", Database, "--peer-listen", "127.0.0.1:8080", "--peer-url", "http://127.0.0.1:8080", "--peer-secret", Secret]).Errors);
 
     [Fact]
+    public void ToString_SecretMasked() =>
+        Assert.Equal(
+            "ClusterOptions { PeerListen = 10.0.0.5:7070, PeerUrl = http://10.0.0.5:7070, PeerSecret = ***, ReplicaId =  }",
+            Parse(Cluster()).Options!.Cluster.ToString());
+
+    [Fact]
     public void HelpText_ListsClusterFlagsWithEnvironmentVariables()
     {
         var help = ProxyOptionsParser.HelpText();
