@@ -18,6 +18,11 @@ internal static class ClusterServiceCollectionExtensions
             return services;
         }
 
+        if (options.Cluster.Errors(options.DatabaseConnectionString is not null, options.Listen) is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(options)); // options built in code skip the parser's checks
+        }
+
         services.AddSingleton(new DirectoryTiming()); // a test's host hook may register its own after this one
         services.AddSingleton(sp =>
         {

@@ -115,6 +115,22 @@ public sealed class ClusterOptionsTests
             Parse(["--database-url", Database, "--peer-listen", "127.0.0.1:8080", "--peer-url", "http://127.0.0.1:8080", "--peer-secret", Secret]).Errors);
 
     [Fact]
+    public void ProxyAppBuild_ClusterWithoutDatabaseBuiltInCode_Refused()
+    {
+        var options = new ProxyOptions
+        {
+            Listen = "127.0.0.1:0",
+            Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:7070", PeerSecret = Secret },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => RxRelay.Proxy.Hosting.ProxyApp.Build(options));
+
+        Assert.Equal(
+            "error: cluster mode (--peer-listen / RXRELAY_PEER_LISTEN) needs --database-url / DATABASE_URL: the replica directory lives in PostgreSQL (Parameter 'options')",
+            error.Message);
+    }
+
+    [Fact]
     public void ToString_SecretMasked() =>
         Assert.Equal(
             "ClusterOptions { PeerListen = 10.0.0.5:7070, PeerUrl = http://10.0.0.5:7070, PeerSecret = ***, ReplicaId =  }",
