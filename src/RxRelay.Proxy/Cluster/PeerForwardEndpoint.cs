@@ -28,7 +28,7 @@ internal sealed partial class PeerForwardEndpoint(
     /// <summary>Handles one forward; the listener has already checked the method and path.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (!PeerProtocol.SecretMatches(options.PeerSecret, context.Request.Headers[PeerProtocol.SecretHeader]))
+        if (!PeerProtocol.SecretMatches(options.Cluster.PeerSecret, context.Request.Headers[PeerProtocol.SecretHeader]))
         {
             PeerLog.Unauthorized(logger, context.Connection.RemoteIpAddress);
             Refuse(context, StatusCodes.Status401Unauthorized, PeerRefusal.Unauthorized);

@@ -9,10 +9,10 @@ using RxRelay.Proxy.Configuration;
 namespace RxRelay.Proxy.Cluster;
 
 /// <summary>
-/// The private peer listener: a second Kestrel endpoint on <see cref="ProxyOptions.PeerListen"/> whose
+/// The private peer listener: a second Kestrel endpoint on <see cref="ClusterOptions.PeerListen"/> whose
 /// connections reach <c>POST /peer/v1/forward</c> and nothing else (every other request there is 404, ahead
 /// of CORS, metrics, request ids and the API-key guard). The client port never serves the forward route.
-/// Without <see cref="ProxyOptions.PeerListen"/> nothing is bound, registered or added to the pipeline.
+/// Without <see cref="ClusterOptions.PeerListen"/> nothing is bound, registered or added to the pipeline.
 /// </summary>
 internal static class PeerListener
 {
@@ -22,7 +22,7 @@ internal static class PeerListener
     /// <summary>Registers the forward endpoint and the client when the listener is configured.</summary>
     public static void AddPeerListener(this IServiceCollection services, ProxyOptions options)
     {
-        if (options.PeerListen is null)
+        if (options.Cluster.PeerListen is null)
         {
             return;
         }
@@ -31,10 +31,10 @@ internal static class PeerListener
         services.AddSingleton(_ => new PeerClient());
     }
 
-    /// <summary>Binds <see cref="ProxyOptions.PeerListen"/>, when set, marking its connections.</summary>
+    /// <summary>Binds <see cref="ClusterOptions.PeerListen"/>, when set, marking its connections.</summary>
     public static void BindPeerListener(KestrelServerOptions kestrel, ProxyOptions options)
     {
-        if (options.PeerListen is not { } listen)
+        if (options.Cluster.PeerListen is not { } listen)
         {
             return;
         }
@@ -57,7 +57,7 @@ internal static class PeerListener
     /// <summary>Answers every request of a peer connection; add it first in the pipeline.</summary>
     public static void UsePeerListener(this WebApplication app, ProxyOptions options)
     {
-        if (options.PeerListen is null)
+        if (options.Cluster.PeerListen is null)
         {
             return;
         }

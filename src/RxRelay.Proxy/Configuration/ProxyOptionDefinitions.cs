@@ -55,6 +55,7 @@ internal static class ProxyOptionDefinitions
             static (o, raw) => Lift(OptionValues.OnOff(raw), v => o with { Metrics = v })),
         Text("--metrics-listen", "RXRELAY_METRICS_LISTEN", "Separate address that alone serves /metrics (then not on --listen) [default: none]",
             OptionValues.ListenAddress, static (o, v) => o with { MetricsListen = v }),
+        .. Cluster.ClusterOptionDefinitions.All,
     ];
 
     private static OptionDefinition Text(

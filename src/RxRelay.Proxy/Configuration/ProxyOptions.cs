@@ -152,21 +152,11 @@ public sealed record ProxyOptions
     /// </summary>
     public string? MetricsListen { get; init; }
 
-    // Cluster peer listener (issue 14). Set in code for now; the flags --peer-listen / --peer-secret and their
-    // variables come with the replica directory, which binds them to these two properties unchanged.
-
     /// <summary>
-    /// Private <c>ip:port</c> of the peer listener, on which other replicas forward requests
-    /// (<c>POST /peer/v1/forward</c>, Cluster/PeerForwardEndpoint); null (the default) = no listener, today's
-    /// single-replica proxy unchanged. Port 0 picks a free port.
+    /// Cluster mode (<c>--peer-listen</c>, <c>--peer-url</c>, <c>--peer-secret</c>, <c>--replica-id</c>); off by
+    /// default, and then nothing of it runs. RxRelay only.
     /// </summary>
-    public string? PeerListen { get; init; }
-
-    /// <summary>
-    /// The secret every replica sends in <c>x-rxrelay-peer-secret</c> to the peer listener; null or empty
-    /// refuses every forward with 401.
-    /// </summary>
-    public string? PeerSecret { get; init; }
+    public Cluster.ClusterOptions Cluster { get; init; } = new();
 
     /// <summary>Options that are fine alone but not together, as one error line; null when none.</summary>
     public string? CombinationError()

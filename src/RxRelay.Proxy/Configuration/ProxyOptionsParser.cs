@@ -34,6 +34,11 @@ public static class ProxyOptionsParser
             errors.Add(combination);
         }
 
+        if (errors.Count == 0)
+        {
+            errors.AddRange(options.Cluster.Errors(options.DatabaseConnectionString is not null, options.Listen));
+        }
+
         return errors.Count == 0 ? new(options, [], false) : new(null, errors, false);
     }
 

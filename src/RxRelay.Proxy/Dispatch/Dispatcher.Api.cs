@@ -69,6 +69,9 @@ internal sealed partial class Dispatcher
     /// <summary>The levels the metric gauges report; called once per gauge per scrape.</summary>
     public DispatchGauges GetGauges() => Invoke(core => core.Gauges());
 
+    /// <summary>What the shared-secret workers offer per provider and model, for the cluster directory.</summary>
+    public IReadOnlyList<ModelLoad> GetModelLoads() => Invoke(core => core.ModelLoads());
+
     /// <summary>The models some worker advertises now; read without the lock.</summary>
     public RegisteredModels RegisteredModels => _core.RegisteredModels;
 

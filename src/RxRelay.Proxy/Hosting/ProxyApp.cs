@@ -75,6 +75,7 @@ public static class ProxyApp
         services.AddSingleton(sp => new Dispatcher(ToDispatchOptions(options), time, sp.GetRequiredService<ILogger<Dispatcher>>()));
         services.AddProxyMetrics(options);
         AddKeyStore(services, options, time);
+        services.AddClusterDirectory(options, time); // after the key store, which registers the database
         services.AddSingleton<AuthRateLimiter>();
         services.AddSingleton<WorkerAuthenticator>();
         services.AddSingleton<WorkerConnectionSlots>();

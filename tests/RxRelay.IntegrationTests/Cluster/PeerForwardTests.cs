@@ -1,3 +1,5 @@
+using RxRelay.Testing.Databases;
+using RxRelay.IntegrationTests.ApiKeysOnPostgres;
 using System.Net;
 using RxRelay.IntegrationTests.Proxy;
 using RxRelay.Proxy.Cluster;
@@ -8,14 +10,15 @@ namespace RxRelay.IntegrationTests.Cluster;
 /// A forwards a buffered request to B's peer listener with its <see cref="PeerClient"/>; B runs it at once on
 /// its scripted worker and answers exactly as to a client, or refuses it before any byte.
 /// </summary>
-public sealed class PeerForwardTests
+[Collection(PostgresTests.Name)]
+public sealed class PeerForwardTests(SharedPostgres postgres)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_NonStreaming_WorkerAnswerRelayedExactly()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
         var body = Wire.ChatBody(content: "héllo \"peer\"");
@@ -35,10 +38,10 @@ public sealed class PeerForwardTests
         Assert.False(response.Headers.Contains(PeerProtocol.RefusalHeader));
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_Streaming_HeadersAtFirstChunkThenChunksVerbatim()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
         var body = Wire.ChatBody(stream: true);
@@ -62,10 +65,10 @@ public sealed class PeerForwardTests
         Assert.Equal("\ndata: [DONE]\n\n", await reader.ReadToEndAsync());
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_WorkerFailsMidStream_SseErrorEventAsToAClient()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
         var forward = pair.ForwardAsync(PeerPair.Envelope(Wire.ChatBody(stream: true), stream: true));
@@ -80,10 +83,10 @@ public sealed class PeerForwardTests
             await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_NoFreeSlot_RefusedNoCapacityAndWorkerSeesNothing()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B, max: 1);
         await using var _w = worker;
         var first = pair.ForwardAsync(PeerPair.Envelope(Wire.ChatBody()));
@@ -99,10 +102,10 @@ public sealed class PeerForwardTests
         Assert.Equal("one", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_NoCapacity_Exact503OnTheWire()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var json = System.Text.Json.JsonSerializer.Serialize(PeerPair.Envelope(Wire.ChatBody()), PeerJson.Default.PeerEnvelope);
 
         using var http = await RawHttp.PostAsync(pair.PeerPort, PeerProtocol.ForwardPath, json, (PeerProtocol.SecretHeader, PeerPair.PeerSecret));
@@ -113,10 +116,10 @@ public sealed class PeerForwardTests
         Assert.Equal("No worker has a free slot now\n", response.Body);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_WorkerClosesBeforeFirstEvent_RefusedWorkerLostNothingQueued()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
         var forward = pair.ForwardAsync(PeerPair.Envelope(Wire.ChatBody(stream: true), stream: true));
@@ -128,10 +131,10 @@ public sealed class PeerForwardTests
         Assert.Equal(0, await pair.B.QueueDepthAsync());
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_CallerCancelsBeforeFirstEvent_WorkerGetsCancelAndSlotIsFreed()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B, max: 1);
         await using var _w = worker;
         using var cancel = new CancellationTokenSource();
@@ -149,10 +152,10 @@ public sealed class PeerForwardTests
         (Assert.IsType<PeerOutcome.Streaming>(await next)).Response.Dispose();
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_CallerStopsReadingMidStream_WorkerGetsCancel()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
         var forward = pair.ForwardAsync(PeerPair.Envelope(Wire.ChatBody(stream: true), stream: true));
@@ -167,10 +170,10 @@ public sealed class PeerForwardTests
             () => Task.FromResult(pair.B.Dispatcher.GetSnapshot().Workers.Single().InFlight == 0), "slot freed");
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_DeadlinePassesBeforeFirstEvent_408AndWorkerGetsTimeoutCancel()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
 
@@ -182,10 +185,10 @@ public sealed class PeerForwardTests
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_PeerNotListening_Unreachable()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;

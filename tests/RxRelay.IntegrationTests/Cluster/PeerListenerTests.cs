@@ -1,3 +1,5 @@
+using RxRelay.Testing.Databases;
+using RxRelay.IntegrationTests.ApiKeysOnPostgres;
 using Microsoft.Extensions.DependencyInjection;
 using RxRelay.IntegrationTests.Proxy;
 using RxRelay.Proxy.Cluster;
@@ -5,18 +7,19 @@ using RxRelay.Proxy.Cluster;
 namespace RxRelay.IntegrationTests.Cluster;
 
 /// <summary>The peer listener's surface: the secret, the one route, and nothing of it on the client port.</summary>
-public sealed class PeerListenerTests
+[Collection(PostgresTests.Name)]
+public sealed class PeerListenerTests(SharedPostgres postgres)
 {
     private static string EnvelopeJson(int version = PeerProtocol.Version) =>
         System.Text.Json.JsonSerializer.Serialize(PeerPair.Envelope(Wire.ChatBody(), version: version), PeerJson.Default.PeerEnvelope);
 
-    [Theory]
+    [PostgresTheory]
     [InlineData(null)]
     [InlineData("wrong-secret")]
     [InlineData("peer-secret-")]
     public async Task Forward_MissingOrWrongSecret_401EmptyBodyAndWorkerSeesNothing(string? secret)
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
         var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
         await using var _w = worker;
         (string, string)[] headers = secret is null ? [] : [(PeerProtocol.SecretHeader, secret)];
@@ -30,20 +33,20 @@ public sealed class PeerListenerTests
         await worker.AssertSilentAsync(TimeSpan.FromMilliseconds(200));
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task PeerClient_WrongSecret_RefusedUnauthorized()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
 
         var outcome = await pair.ForwardAsync(PeerPair.Envelope(Wire.ChatBody()), secret: "nope");
 
         Assert.Equal(new PeerOutcome.Refused(PeerRefusal.Unauthorized), outcome);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ForwardRoute_OnClientPort_404()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
 
         using var http = await RawHttp.PostAsync(pair.B.Port, PeerProtocol.ForwardPath, EnvelopeJson(), (PeerProtocol.SecretHeader, PeerPair.PeerSecret));
         var response = await http.ReadResponseAsync();
@@ -52,14 +55,14 @@ public sealed class PeerListenerTests
         Assert.Null(response.Header(PeerProtocol.RefusalHeader));
     }
 
-    [Theory]
+    [PostgresTheory]
     [InlineData("POST", "/v1/chat/completions")]
     [InlineData("GET", "/health")]
     [InlineData("GET", "/metrics")]
     [InlineData("GET", PeerProtocol.ForwardPath)]
     public async Task PeerPort_AnyOtherRequest_404(string method, string path)
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
 
         using var http = await RawHttp.OpenAsync(pair.PeerPort);
         await http.SendAsync(RawHttp.Request(method, path, method == "POST" ? Wire.ChatBody() : "", (PeerProtocol.SecretHeader, PeerPair.PeerSecret)));
@@ -70,10 +73,10 @@ public sealed class PeerListenerTests
         Assert.Equal("", response.Body);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_UnknownEnvelopeVersion_400BadRequest()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
 
         using var http = await RawHttp.PostAsync(pair.PeerPort, PeerProtocol.ForwardPath, EnvelopeJson(version: 2), (PeerProtocol.SecretHeader, PeerPair.PeerSecret));
         var response = await http.ReadResponseAsync();
@@ -82,10 +85,10 @@ public sealed class PeerListenerTests
         Assert.Equal("bad-request", response.Header(PeerProtocol.RefusalHeader));
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task Forward_NotJson_400BadRequest()
     {
-        await using var pair = await PeerPair.StartAsync();
+        await using var pair = await PeerPair.StartAsync(postgres);
 
         using var http = await RawHttp.PostAsync(pair.PeerPort, PeerProtocol.ForwardPath, "{\"version\":1,", (PeerProtocol.SecretHeader, PeerPair.PeerSecret));
         var response = await http.ReadResponseAsync();
@@ -94,7 +97,7 @@ public sealed class PeerListenerTests
         Assert.Equal("bad-request", response.Header(PeerProtocol.RefusalHeader));
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task NoPeerListen_OnlyTheClientPortIsBound()
     {
         await using var host = await ProxyTestHost.StartAsync();

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using RxRelay.IntegrationTests.ApiKeysOnPostgres;
 using RxRelay.IntegrationTests.Proxy;
+using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Cluster;
 
 namespace RxRelay.IntegrationTests.Cluster;
@@ -12,7 +14,7 @@ namespace RxRelay.IntegrationTests.Cluster;
 /// </summary>
 internal sealed class PeerPair : IAsyncDisposable
 {
-    public const string PeerSecret = "peer-secret-1";
+    public const string PeerSecret = "peer-secret-0123456789";
     public const string RequestId = "0123456789abcdef0123456789abcdef";
 
     private PeerPair(ProxyTestHost a, ProxyTestHost b)
@@ -33,12 +35,14 @@ internal sealed class PeerPair : IAsyncDisposable
 
     public Uri PeerBase => new($"http://127.0.0.1:{PeerPort}");
 
-    public static async Task<PeerPair> StartAsync()
+    /// <summary>Cluster mode needs the directory's database: both replicas share a fresh one on <paramref name="postgres"/>.</summary>
+    public static async Task<PeerPair> StartAsync(SharedPostgres postgres)
     {
-        var a = await StartReplicaAsync();
+        var database = DatabaseUrl.Parse(postgres.Server.Url(await postgres.Server.CreateDatabaseAsync("peers"))).Value!;
+        var a = await StartReplicaAsync(database, "replica-a");
         try
         {
-            return new PeerPair(a, await StartReplicaAsync());
+            return new PeerPair(a, await StartReplicaAsync(database, "replica-b"));
         }
         catch
         {
@@ -70,6 +74,11 @@ internal sealed class PeerPair : IAsyncDisposable
         await A.DisposeAsync();
     }
 
-    private static Task<ProxyTestHost> StartReplicaAsync() =>
-        ProxyTestHost.StartAsync(options => options with { PeerListen = "127.0.0.1:0", PeerSecret = PeerSecret });
+    // The peer URL is only written to the directory, which these tests do not read: forwards name B's port directly.
+    private static Task<ProxyTestHost> StartReplicaAsync(string database, string replicaId) =>
+        ProxyTestHost.StartAsync(options => options with
+        {
+            DatabaseConnectionString = database,
+            Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:9/", PeerSecret = PeerSecret, ReplicaId = replicaId },
+        });
 }

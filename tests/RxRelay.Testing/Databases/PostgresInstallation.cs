@@ -62,3 +62,17 @@ public sealed class PostgresFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs a real PostgreSQL server: skipped, with the reason, where none is installed (never under CI).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> from <see cref="PostgresInstallation.SkipReason"/>.</summary>
+    public PostgresTheoryAttribute()
+    {
+        if (PostgresInstallation.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
