@@ -11,8 +11,8 @@ namespace RxRelay.Proxy.Monitoring;
 
 /// <summary>
 /// How metrics leave the proxy: OpenTelemetry's Prometheus exporter on <c>GET /metrics</c>, fed by the
-/// proxy's own meter (<see cref="ProxyMetrics"/>) and the platform's (ASP.NET Core hosting, Kestrel, the
-/// runtime). With <see cref="ProxyOptions.MetricsListen"/> a second Kestrel endpoint serves
+/// proxy's own meter (<see cref="ProxyMetrics"/>) and the platform's (<see cref="PlatformMeters"/>: Kestrel,
+/// the runtime). With <see cref="ProxyOptions.MetricsListen"/> a second Kestrel endpoint serves
 /// <c>/metrics</c> and nothing else, and the API port answers <c>/metrics</c> with 404.
 /// </summary>
 internal static class MetricsExposure
@@ -20,9 +20,13 @@ internal static class MetricsExposure
     /// <summary>The scrape path.</summary>
     public const string Path = "/metrics";
 
-    /// <summary>The platform meters exported with the proxy's own.</summary>
-    public static readonly string[] PlatformMeters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
+    /// <summary>
+    /// The platform meters exported with the proxy's own: Kestrel's (connections) and the runtime's (GC, thread
+    /// pool, CPU; observed at scrape time). ASP.NET Core's hosting meter (<c>http.server.*</c>) is left out on
+    /// purpose: recording it on every request cost about 15 % of throughput at concurrency 64 on the 2-core
+    /// bench box (docs/benchmarks.md#metrics-cost), and <c>rxrelay_*</c> already times every inference request.
+    /// </summary>
+    public static readonly string[] PlatformMeters = ["Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
 
     // Set on every connection accepted by the metrics listener.
     private const string MetricsConnectionKey = "rxrelay.metrics-listener";
