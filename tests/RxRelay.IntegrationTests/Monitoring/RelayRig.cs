@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RxRelay.IntegrationTests.Proxy;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Worker.Configuration;
@@ -24,7 +25,8 @@ internal sealed class RelayRig : IAsyncDisposable
 
     public IHost Worker { get; }
 
-    public static async Task<RelayRig> StartAsync(FakeLogCollector? logs = null, Func<ProxyOptions, ProxyOptions>? configure = null)
+    /// <summary>Starts the three; <paramref name="logs"/> gets the proxy's lines, <paramref name="workerLogs"/> the worker's (debug and up).</summary>
+    public static async Task<RelayRig> StartAsync(FakeLogCollector? logs = null, Func<ProxyOptions, ProxyOptions>? configure = null, FakeLogCollector? workerLogs = null)
     {
         var proxy = await ProxyTestHost.StartAsync(configure, logs: logs);
         var backend = await ScriptedBackend.StartAsync();
@@ -39,6 +41,12 @@ internal sealed class RelayRig : IAsyncDisposable
             BackendUrl = backend.Url,
             ShutdownTimeout = TimeSpan.FromSeconds(2),
         });
+        if (workerLogs is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(new FakeLoggerProvider(workerLogs));
+        }
+
         var worker = builder.Build();
         await worker.StartAsync();
         await ProxyTestHost.EventuallyAsync(async () => await proxy.WorkerCountAsync() == 1, "worker registered", 20);

@@ -9,10 +9,11 @@ public sealed class RequestIdTests
     private const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     [Fact]
-    public async Task Chat_SaneClientIdAndTraceparent_SameIdOnResponseAtBackendAndInAccessLog()
+    public async Task Chat_SaneClientIdAndTraceparent_SameIdOnResponseAtBackendAndInBothProgramsLogs()
     {
         var logs = new FakeLogCollector();
-        await using var rig = await RelayRig.StartAsync(logs);
+        var workerLogs = new FakeLogCollector();
+        await using var rig = await RelayRig.StartAsync(logs, workerLogs: workerLogs);
         using var client = rig.Proxy.CreateClient();
 
         using var response = await RelayRig.ChatAsync(client, [new("x-request-id", "client-id-42"), new("traceparent", TraceParent)]);
@@ -27,6 +28,11 @@ public sealed class RequestIdTests
             "^request finished id=client-id-42 endpoint=/v1/chat/completions model=echo stream=False status=200 outcome=ok "
             + @"queue_ms=[0-9.]+ ttfb_ms=[0-9.]+ duration_ms=[0-9.]+ bytes_out=[1-9][0-9]* worker=worker-1 relay_id=request-1$",
             line.Message);
+
+        // The worker's lines for the request (relaying, completed) carry the same id as their XRequestId scope.
+        var tagged = workerLogs.GetSnapshot().Where(r => r.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>()
+            .Any(scope => scope.Any(p => p.Key == "XRequestId" && Equals(p.Value, "client-id-42")))).ToList();
+        Assert.True(tagged.Count >= 2, $"worker lines with the request id: {tagged.Count}");
     }
 
     [Fact]
