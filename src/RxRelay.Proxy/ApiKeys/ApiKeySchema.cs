@@ -73,21 +73,13 @@ internal static class ApiKeySchema
     /// <summary>Creates what is missing and checks the columns; returns what it found, for the log.</summary>
     public static async Task<string> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        bool existed;
-        await using (var exists = new NpgsqlCommand($"SELECT to_regclass('{Table}') IS NOT NULL", connection, transaction))
-        {
-            existed = (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+        var existed = await RelayDatabase.TableExistsAsync(connection, transaction, Table, cancellationToken);
         if (existed)
         {
             await CheckColumnsAsync(connection, transaction, cancellationToken); // before the indexes name its columns
         }
 
-        await using (var create = new NpgsqlCommand(CreateSql, connection, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await RelayDatabase.ExecuteAsync(connection, transaction, CreateSql, cancellationToken);
 
         return existed ? $"table {Table} kept as found, change trigger ensured" : $"table {Table} and its change trigger created";
     }

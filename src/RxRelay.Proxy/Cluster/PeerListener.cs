@@ -1,10 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Hosting;
 
 namespace RxRelay.Proxy.Cluster;
 
@@ -39,19 +38,7 @@ internal static class PeerListener
             return;
         }
 
-        Action<ListenOptions> mark = endpoint => endpoint.Use(next => connection =>
-        {
-            connection.Items[PeerConnectionKey] = true;
-            return next(connection);
-        });
-        if (IPEndPoint.TryParse(listen, out var address))
-        {
-            kestrel.Listen(address, mark);
-        }
-        else
-        {
-            kestrel.ListenLocalhost(int.Parse(listen[(listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture), mark);
-        }
+        KestrelListeners.Listen(kestrel, listen, PeerConnectionKey);
     }
 
     /// <summary>Answers every request of a peer connection; add it first in the pipeline.</summary>
@@ -82,6 +69,5 @@ internal static class PeerListener
         });
     }
 
-    private static bool IsPeerConnection(HttpContext context) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(PeerConnectionKey) == true;
+    private static bool IsPeerConnection(HttpContext context) => KestrelListeners.ArrivedOn(context, PeerConnectionKey);
 }

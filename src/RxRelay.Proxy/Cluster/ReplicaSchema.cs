@@ -1,4 +1,5 @@
 using Npgsql;
+using RxRelay.Proxy.Database;
 
 namespace RxRelay.Proxy.Cluster;
 
@@ -57,16 +58,8 @@ internal static class ReplicaSchema
     /// <summary>Creates what is missing; returns what it did, for the log.</summary>
     public static async Task<string> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        bool existed;
-        await using (var exists = new NpgsqlCommand($"SELECT to_regclass('{Table}') IS NOT NULL", connection, transaction))
-        {
-            existed = (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        await using (var create = new NpgsqlCommand(CreateSql, connection, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var existed = await RelayDatabase.TableExistsAsync(connection, transaction, Table, cancellationToken);
+        await RelayDatabase.ExecuteAsync(connection, transaction, CreateSql, cancellationToken);
 
         return existed ? $"table {Table} kept, change trigger ensured" : $"table {Table} and its change trigger created";
     }

@@ -79,6 +79,21 @@ internal sealed class RelayDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="table"/> exists (on the search path), inside a migration's transaction.</summary>
+    public static async Task<bool> TableExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection, transaction);
+        exists.Parameters.AddWithValue("table", table);
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Runs migration DDL (one or more statements) inside a migration's transaction.</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>One line saying why a call failed, with the password (should a message ever echo it) masked.</summary>
     public string Cause(Exception error)
     {

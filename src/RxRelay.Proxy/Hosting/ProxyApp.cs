@@ -43,7 +43,7 @@ public static class ProxyApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false; // upstream (axum) sends no Server header
-            Bind(kestrel, options.Listen);
+            KestrelListeners.Listen(kestrel, options.Listen);
             MetricsExposure.BindMetricsListener(kestrel, options);
             PeerListener.BindPeerListener(kestrel, options);
         });
@@ -137,17 +137,6 @@ public static class ProxyApp
         app.MapMethods("/admin/keys", get, admin.Guarded(admin.ListKeysAsync));
         app.MapPost("/admin/keys", admin.Guarded(admin.CreateKeyAsync));
         app.MapDelete("/admin/keys/{id}", admin.Guarded(admin.RevokeKeyAsync));
-    }
-
-    private static void Bind(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string listen)
-    {
-        if (IPEndPoint.TryParse(listen, out var endpoint))
-        {
-            kestrel.Listen(endpoint);
-            return;
-        }
-
-        kestrel.ListenLocalhost(int.Parse(listen[(listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static void LogListening(WebApplication app)

@@ -1,11 +1,10 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Hosting;
 
 namespace RxRelay.Proxy.Monitoring;
 
@@ -56,19 +55,7 @@ internal static class MetricsExposure
             return;
         }
 
-        Action<ListenOptions> mark = endpoint => endpoint.Use(next => connection =>
-        {
-            connection.Items[MetricsConnectionKey] = true;
-            return next(connection);
-        });
-        if (IPEndPoint.TryParse(listen, out var address))
-        {
-            kestrel.Listen(address, mark);
-        }
-        else
-        {
-            kestrel.ListenLocalhost(int.Parse(listen[(listen.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture), mark);
-        }
+        KestrelListeners.Listen(kestrel, listen, MetricsConnectionKey);
     }
 
     /// <summary>Serves <c>/metrics</c> where it belongs; on the metrics listener every other path is 404.</summary>
@@ -96,6 +83,5 @@ internal static class MetricsExposure
         }
     }
 
-    private static bool IsMetricsConnection(HttpContext context) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(MetricsConnectionKey) == true;
+    private static bool IsMetricsConnection(HttpContext context) => KestrelListeners.ArrivedOn(context, MetricsConnectionKey);
 }
