@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using RxRelay.Proxy.Database;
 
 namespace RxRelay.Proxy.ApiKeys;
@@ -66,54 +65,20 @@ internal sealed class ApiKeySync(
     /// <inheritdoc/>
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task ListenAsync(CancellationToken stopping)
-    {
-        var delay = options.ReconnectMinDelay;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
+    private Task ListenAsync(CancellationToken stopping) =>
+        database.ListenAsync(
+            ApiKeySchema.Channel,
+            OnNotification,
+            async ct =>
             {
-                await using var connection = await database.OpenListenerAsync(stopping);
-                connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {ApiKeySchema.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stopping);
-                }
-
                 health.Succeeded();
-                delay = options.ReconnectMinDelay;
                 ApiKeyLog.Listening(logger, database.Description, ApiKeySchema.Channel);
-                await store.RefreshAsync(stopping); // changes made while nobody listened were not announced
-                while (true)
-                {
-                    if (!await connection.WaitAsync(options.ListenPingInterval, stopping))
-                    {
-                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                        await ping.ExecuteNonQueryAsync(stopping);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
-            {
-                health.Failed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.ReconnectMaxDelay.Ticks));
-        }
-    }
+                await store.RefreshAsync(ct); // changes made while nobody listened were not announced
+            },
+            health.Failed,
+            (options.ListenPingInterval, options.ReconnectMinDelay, options.ReconnectMaxDelay),
+            time,
+            stopping);
 
     private async Task RefreshAsync(CancellationToken stopping)
     {
@@ -132,15 +97,15 @@ internal sealed class ApiKeySync(
         }
     }
 
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    private void OnNotification(string payload)
     {
-        if (ApiKeySchema.ParseNotification(e.Payload) is { } change)
+        if (ApiKeySchema.ParseNotification(payload) is { } change)
         {
             cache.Forget(change.Id, change.Hash);
         }
         else
         {
-            if (e.Payload != "truncate")
+            if (payload != "truncate")
             {
                 ApiKeyLog.UnreadableNotification(logger);
             }

@@ -1,4 +1,3 @@
-using Npgsql;
 using RxRelay.Proxy.Database;
 
 namespace RxRelay.Proxy.Cluster;
@@ -50,56 +49,24 @@ internal sealed partial class ClusterDirectory
         }
     }
 
-    private async Task ListenAsync(CancellationToken stopping)
-    {
-        var delay = _timing.ListenReconnectMinDelay;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
+    private Task ListenAsync(CancellationToken stopping) =>
+        _database.ListenAsync(
+            ReplicaSchema.Channel,
+            _ => _signals.OnNext(DirectorySignal.Notification),
+            _ =>
             {
-                await using var connection = await _database.OpenListenerAsync(stopping);
-                connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {ReplicaSchema.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stopping);
-                }
-
                 Recovered(ListenOperation);
-                delay = _timing.ListenReconnectMinDelay;
                 _signals.OnNext(DirectorySignal.ListenConnected); // changes made while nobody listened were not announced
-                while (true)
-                {
-                    if (!await connection.WaitAsync(_timing.ListenPingInterval, stopping))
-                    {
-                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                        await ping.ExecuteNonQueryAsync(stopping);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                return Task.CompletedTask;
+            },
+            error =>
             {
-                return;
-            }
-            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
-            {
-                Failed(ListenOperation, ex);
+                Failed(ListenOperation, error);
                 _signals.OnNext(DirectorySignal.ListenLost);
-            }
-
-            try
-            {
-                await Task.Delay(delay, _time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _timing.ListenReconnectMaxDelay.Ticks));
-        }
-    }
-
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => _signals.OnNext(DirectorySignal.Notification);
+            },
+            (_timing.ListenPingInterval, _timing.ListenReconnectMinDelay, _timing.ListenReconnectMaxDelay),
+            _time,
+            stopping);
 
     private void Failed(string operation, Exception error)
     {

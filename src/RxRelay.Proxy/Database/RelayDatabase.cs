@@ -50,6 +50,67 @@ internal sealed class RelayDatabase : IAsyncDisposable
     }
 
     /// <summary>
+    /// Keeps <c>LISTEN <paramref name="channel"/></c> open on its own unpooled connection until
+    /// <paramref name="stopping"/>: pings it after <c>timing.PingInterval</c> of silence, and when it breaks
+    /// reports the error (<paramref name="lost"/>) and opens it again after a delay doubling from
+    /// <c>timing.MinDelay</c> to <c>timing.MaxDelay</c> (reset by each successful LISTEN). <paramref name="connected"/> runs after every
+    /// LISTEN: notifications sent while nobody listened are gone, so that is where a caller re-reads.
+    /// </summary>
+    public async Task ListenAsync(
+        string channel,
+        Action<string> notified,
+        Func<CancellationToken, Task> connected,
+        Action<Exception> lost,
+        (TimeSpan PingInterval, TimeSpan MinDelay, TimeSpan MaxDelay) timing,
+        TimeProvider time,
+        CancellationToken stopping)
+    {
+        var delay = timing.MinDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await OpenListenerAsync(stopping);
+                connection.Notification += (_, e) => notified(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stopping);
+                }
+
+                delay = timing.MinDelay;
+                await connected(stopping);
+                while (true)
+                {
+                    if (!await connection.WaitAsync(timing.PingInterval, stopping))
+                    {
+                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                        await ping.ExecuteNonQueryAsync(stopping);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+            {
+                lost(ex);
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, timing.MaxDelay.Ticks));
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="migrate"/> in one transaction holding <see cref="MigrationLockKey"/>. Any failure
     /// becomes a <see cref="DatabaseStartupException"/> whose message names the server and the cause.
     /// </summary>
