@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RxRelay.Protocol.Diagnostics;
 
 namespace RxRelay.Proxy.Monitoring;
 
@@ -9,7 +10,7 @@ namespace RxRelay.Proxy.Monitoring;
 internal static class RequestIds
 {
     /// <summary>The header name, in the lowercase form the worker frame uses.</summary>
-    public const string Header = "x-request-id";
+    public const string Header = RequestIdNames.Header;
 
     /// <summary>Longest client id taken as is.</summary>
     public const int MaxLength = 128;

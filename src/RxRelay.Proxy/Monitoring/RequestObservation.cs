@@ -1,6 +1,7 @@
 using System.Collections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RxRelay.Protocol.Diagnostics;
 using RxRelay.Proxy.Dispatch;
 
 namespace RxRelay.Proxy.Monitoring;
@@ -110,7 +111,7 @@ internal sealed class RequestObservation : IDispatchObserver, IReadOnlyList<KeyV
 
     /// <inheritdoc />
     public KeyValuePair<string, object?> this[int index] =>
-        index == 0 ? new("XRequestId", Id) : throw new ArgumentOutOfRangeException(nameof(index));
+        index == 0 ? new(RequestIdNames.LogProperty, Id) : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()

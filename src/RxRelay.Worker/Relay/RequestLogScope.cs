@@ -13,10 +13,10 @@ namespace RxRelay.Worker.Relay;
 internal static class RequestLogScope
 {
     /// <summary>The header the proxy puts on the request frame.</summary>
-    public const string HeaderName = "x-request-id";
+    public const string HeaderName = RequestIdNames.Header;
 
     /// <summary>The structured property the id is logged under.</summary>
-    public const string PropertyName = "XRequestId";
+    public const string PropertyName = RequestIdNames.LogProperty;
 
     /// <summary>Opens the scope, or returns null when the frame carries no id (a ModelRelay proxy sends none).</summary>
     public static IDisposable? Begin(ILogger logger, WorkerRequest request)
