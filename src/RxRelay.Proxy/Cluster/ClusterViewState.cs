@@ -18,13 +18,21 @@ internal sealed class ClusterViewState(string selfId, TimeSpan expiry)
     /// <summary>
     /// Takes a whole read as the truth: rows not in it were deleted. <paramref name="readAt"/> is when the
     /// read was sent (the ages are at most that old); rows already expired by <paramref name="now"/> stay out.
+    /// <paramref name="graceUntil"/> (the first read after the database was unreachable): a peer already known with
+    /// the same epoch is kept at least until then, since it could not write its heartbeat either.
     /// </summary>
-    public void Apply(IReadOnlyList<ReplicaRow> rows, DateTimeOffset readAt, DateTimeOffset now)
+    public void Apply(IReadOnlyList<ReplicaRow> rows, DateTimeOffset readAt, DateTimeOffset now, DateTimeOffset? graceUntil = null)
     {
+        var known = graceUntil is null ? null : _peers.ToDictionary(p => p.Key, p => p.Value.Peer.Epoch, StringComparer.Ordinal);
         _peers.Clear();
         foreach (var row in rows)
         {
             var expiresAt = readAt + (expiry - row.HeartbeatAge);
+            if (known is not null && known.TryGetValue(row.ReplicaId, out var epoch) && epoch == row.Epoch && graceUntil > expiresAt)
+            {
+                expiresAt = graceUntil.Value;
+            }
+
             if (row.ReplicaId != selfId && expiresAt > now)
             {
                 _peers[row.ReplicaId] = (row.ToPeer(), expiresAt);

@@ -12,6 +12,8 @@ namespace RxRelay.Proxy.Cluster;
 /// <see cref="DirectoryTiming.ResyncInterval"/>; triggers within <see cref="DirectoryTiming.ReadCoalescing"/>
 /// make one read, and reads never overlap; a failed read is retried after <see cref="DirectoryTiming.ReadRetryDelay"/>
 /// (it may have been the resync after a lost LISTEN, and the next period may be far). Between reads, a peer leaves the view when its heartbeat expires.
+/// While reads fail there is no database time to judge by: the view is frozen (a peer's HTTP call still fails fast if it
+/// is really gone), and at the first read that works, each peer already known gets one expiry period to heartbeat again.
 /// A view is emitted only when it differs from the last one. Every time rule runs on the given scheduler.
 /// </summary>
 internal static class ClusterViewStream
@@ -37,6 +39,8 @@ internal static class ClusterViewStream
 
             var retries = new Subject<Unit>();
             var retryTimer = new SerialDisposable();
+            var unreachable = false;
+            DateTimeOffset? graceUntil = null;
             var reads = Triggers(signals.Where(s => s != DirectorySignal.ListenLost).Select(_ => Unit.Default).Merge(retries), timing, scheduler)
                 .SelectLatestAsync(async (_, ct) => (ReadAt: scheduler.Now, Rows: await read(ct).ConfigureAwait(false)))
                 .Subscribe(
@@ -44,12 +48,25 @@ internal static class ClusterViewStream
                     {
                         if (r.Rows is null)
                         {
+                            // No database time: the view is frozen (no peer expires) until a read works again.
+                            lock (gate)
+                            {
+                                unreachable = true;
+                                expiryTimer.Disposable = Disposable.Empty;
+                            }
+
                             // A failed read may have been the resync after a lost LISTEN: do not wait for the next period.
                             retryTimer.Disposable = scheduler.Schedule(timing.ReadRetryDelay, () => retries.OnNext(Unit.Default));
                             return;
                         }
 
-                        Update(() => state.Apply(r.Rows, r.ReadAt, scheduler.Now));
+                        Update(() =>
+                        {
+                            // Back after an outage: known peers could not heartbeat either; each gets one expiry period to do so.
+                            if (unreachable) graceUntil = r.ReadAt + timing.PeerExpiry;
+                            unreachable = false;
+                            state.Apply(r.Rows, r.ReadAt, scheduler.Now, graceUntil > scheduler.Now ? graceUntil : null);
+                        });
                     },
                     observer.OnError);
             return new CompositeDisposable(reads, expiryTimer, retryTimer, retries);

@@ -97,18 +97,55 @@ public sealed class ClusterViewStreamTests : IDisposable
     }
 
     [Fact]
-    public void View_DatabaseDown_PeersStillExpire()
+    public void View_DatabaseDown_ViewFrozen_NoPeerExpiresWithoutDatabaseTime()
     {
         _directory.Beat("b");
         At(1000, () => _directory.Down = true);
-        for (var second = 1; second <= 10; second++)
+
+        var observer = Run(30_000); // b's last beat was at 0 s: it would have expired at 5 s
+
+        Assert.Equal([OnNext(Ms(50), View(Peer("b")))], observer.Messages);
+    }
+
+    [Fact]
+    public void View_DatabaseBack_KnownPeerGetsOneExpiryPeriodToBeatAgain_AndStaysWhenItDoes()
+    {
+        _directory.Beat("b");
+        At(1000, () => _directory.Down = true);
+        At(10_000, () => _directory.Down = false); // b could not write either: its row is 10 s old now
+        for (var second = 12; second <= 30; second++)
         {
-            At(second * 1000, () => _directory.Beat("b")); // beats the reads cannot see
+            At(second * 1000, () => _directory.Beat("b")); // b writes again 2 s after the database is back
         }
 
-        var observer = Run(10_000);
+        var observer = Run(30_000);
 
-        Assert.Equal([OnNext(Ms(50), View(Peer("b"))), OnNext(Ms(5000), ClusterView.Empty)], observer.Messages);
+        Assert.Equal([OnNext(Ms(50), View(Peer("b")))], observer.Messages);
+    }
+
+    [Fact]
+    public void View_DatabaseBack_KnownPeerThatNeverBeatsAgain_GoneOneExpiryPeriodAfterTheFirstRead()
+    {
+        _directory.Beat("b");
+        At(1000, () => _directory.Down = true);
+        At(10_000, () => _directory.Down = false);
+
+        var observer = Run(30_000);
+
+        // Reads fail at 2.05 s and every 0.5 s after; the first that works is sent at 10.05 s.
+        Assert.Equal([OnNext(Ms(50), View(Peer("b"))), OnNext(Ms(15_050), ClusterView.Empty)], observer.Messages);
+    }
+
+    [Fact]
+    public void View_DatabaseBack_PeerUnknownBeforeWithAnOldRow_NeverShown()
+    {
+        At(1000, () => _directory.Down = true);
+        At(5000, () => _directory.Beat("c", age: TimeSpan.FromSeconds(6)));
+        At(10_000, () => _directory.Down = false);
+
+        var observer = Run(30_000);
+
+        Assert.Empty(observer.Messages);
     }
 
     [Fact]
