@@ -100,7 +100,7 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
             var aborted = 0;
             foreach (var call in _calls.Values.Where(c => c.Peer.ReplicaId == replicaId && c.Peer.Epoch == epoch && !c.Answered))
             {
-                call.Abort.Cancel();
+                _ = call.Abort.CancelAsync(); // its callbacks run on the pool, not under the view's lock
                 aborted++;
             }
 

@@ -128,6 +128,29 @@ public sealed class ForwardingTests(SharedPostgres postgres)
     }
 
     [PostgresFact]
+    public async Task PeerLeavesTheViewBeforeAnswering_ForwardAbortedAndRequeued_ServedWhenItIsBack()
+    {
+        await using var pair = await PeerPair.StartAsync(postgres);
+        var (worker, _) = await ScriptedWorker.RegisterAsync(pair.B);
+        await using var _w = worker;
+        await pair.BOfferSeenByAAsync();
+        using var client = pair.A.CreateClient();
+        var call = client.PostAsync("/v1/chat/completions", Json(Wire.ChatBody()));
+        await worker.ReceiveTextAsync(); // B's request-1, not answered
+
+        // Gone from the directory as if its heartbeat had expired; B writes its row again at its next heartbeat.
+        await postgres.Server.ExecuteAsync(pair.DatabaseName, "DELETE FROM rxrelay_replicas WHERE replica_id = 'replica-b'");
+
+        Assert.Equal(Wire.Cancel("request-1", "client_disconnect"), await worker.ReceiveTextAsync()); // A aborted its call
+        var again = await worker.ReceiveTextAsync();
+        Assert.Contains("\"request_id\":\"request-2\"", again, StringComparison.Ordinal);
+        await worker.SendCompleteAsync("request-2", 200, "{}", "second try");
+
+        using var response = await call;
+        Assert.Equal((HttpStatusCode.OK, "second try"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
+    [PostgresFact]
     public async Task PeerWorkerFailsMidStream_ClientGetsTheSseErrorOnce_NothingReplayed()
     {
         await using var pair = await PeerPair.StartAsync(postgres);

@@ -18,17 +18,21 @@ internal sealed class PeerPair : IAsyncDisposable
     public const string PeerSecret = "peer-secret-0123456789";
     public const string RequestId = "0123456789abcdef0123456789abcdef";
 
-    private PeerPair(ProxyTestHost a, ProxyTestHost b)
+    private PeerPair(ProxyTestHost a, ProxyTestHost b, string databaseName)
     {
         A = a;
         B = b;
+        DatabaseName = databaseName;
     }
+
+    /// <summary>The database both replicas share (its directory table included).</summary>
+    public string DatabaseName { get; }
 
     public ProxyTestHost A { get; }
 
     public ProxyTestHost B { get; }
 
-    /// <summary>A's pooled client, as the later queue wiring will use it.</summary>
+    /// <summary>A's pooled client, the one its forwarder uses.</summary>
     public PeerClient Client => A.App.Services.GetRequiredService<PeerClient>();
 
     /// <summary>B's peer listener port (its second bound address).</summary>
@@ -39,11 +43,12 @@ internal sealed class PeerPair : IAsyncDisposable
     /// <summary>Cluster mode needs the directory's database: both replicas share a fresh one on <paramref name="postgres"/>.</summary>
     public static async Task<PeerPair> StartAsync(SharedPostgres postgres)
     {
-        var database = DatabaseUrl.Parse(postgres.Server.Url(await postgres.Server.CreateDatabaseAsync("peers"))).Value!;
+        var name = await postgres.Server.CreateDatabaseAsync("peers");
+        var database = DatabaseUrl.Parse(postgres.Server.Url(name)).Value!;
         var a = await StartReplicaAsync(database, "replica-a");
         try
         {
-            return new PeerPair(a, await StartReplicaAsync(database, "replica-b"));
+            return new PeerPair(a, await StartReplicaAsync(database, "replica-b"), name);
         }
         catch
         {
