@@ -71,6 +71,12 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     /// <summary>The latest view (empty before the first read).</summary>
     public ClusterView Current { get; private set; } = ClusterView.Empty;
 
+    /// <summary>This replica's own state as last announced (<c>draining</c> from the start of shutdown).</summary>
+    public ReplicaState State => _states.Value;
+
+    /// <summary>This replica, its state and the latest view, for the status endpoints.</summary>
+    public ClusterStatus Status => new(ReplicaId, State, Current);
+
     /// <summary>Announces <paramref name="state"/> (draining: peers stop forwarding here); written at once.</summary>
     public void SetState(ReplicaState state) => _states.OnNext(state);
 

@@ -16,6 +16,11 @@ internal static class ClusterOptionDefinitions
             PeerSecret, static (c, v) => c with { PeerSecret = v }),
         Define("--replica-id", "RXRELAY_REPLICA_ID", "This replica's name in the directory [default: the host name]",
             ReplicaId, static (c, v) => c with { ReplicaId = v }),
+        new("--drain-delay", "RXRELAY_DRAIN_DELAY",
+            $"Seconds a stopping replica keeps serving after announcing draining (/health 503), before it drains; cluster mode only [default: {ClusterOptions.DefaultDrainDelaySeconds}]",
+            static (o, raw) => OptionValues.Seconds(raw) is ({ } delay, _)
+                ? (o with { Cluster = o.Cluster with { DrainDelay = delay } }, null)
+                : (null, OptionValues.Seconds(raw).Error)),
     ];
 
     /// <summary>An absolute <c>http</c> or <c>https</c> URL with a host and no query or fragment.</summary>
