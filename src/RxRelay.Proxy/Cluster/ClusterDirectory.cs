@@ -141,7 +141,10 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     /// <inheritdoc/>
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Shutdown begins: announce draining at once, so peers stop forwarding while local work finishes.</summary>
+    /// <summary>
+    /// Shutdown: draining. The <c>ShutdownCoordinator</c> announces it first, at SIGTERM (the host runs the
+    /// <c>StoppingAsync</c> of later-registered services first); this repeats it harmlessly for a host without one.
+    /// </summary>
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
         SetState(ReplicaState.Draining);

@@ -51,7 +51,12 @@ public sealed record ClusterOptions
     /// <summary>Prints every member but the secret, so a logged options object never carries it.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"PeerListen = {PeerListen}, PeerUrl = {PeerUrl}, PeerSecret = {(PeerSecret is null ? "" : "***")}, ReplicaId = {ReplicaId}, DrainDelay = {DrainDelay}");
+        builder.Append($"PeerListen = {PeerListen}, PeerUrl = {PeerUrl}, PeerSecret = {(PeerSecret is null ? "" : "***")}, ReplicaId = {ReplicaId}");
+        if (DrainDelay is { } delay)
+        {
+            builder.Append($", DrainDelay = {delay}"); // only when set, so the line of options without it stays as it was
+        }
+
         return true;
     }
 
