@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RxRelay.IntegrationTests.ApiKeysOnPostgres;
 using RxRelay.IntegrationTests.Proxy;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Testing.Databases;
 
 namespace RxRelay.IntegrationTests.ClusterOnPostgres;
@@ -13,18 +14,18 @@ namespace RxRelay.IntegrationTests.ClusterOnPostgres;
 [Collection(PostgresTests.Name)]
 public sealed class RollingDeployTests(SharedPostgres postgres)
 {
-    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
+    /// <summary>The default, <see cref="ClusterOptions.DefaultDrainDelaySeconds"/>: the test leaves <c>--drain-delay</c> unset.</summary>
+    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>A real-time timer may fire up to a clock tick (about 1 ms) before its due time by the stopwatch.</summary>
+    private static readonly TimeSpan TimerGranularity = TimeSpan.FromMilliseconds(15);
 
     [PostgresFact]
     public async Task StopAsync_ClusterMode_DrainingThenServedDuringDelayThenRefusedThenRowGone()
     {
         var (name, database) = await ClusterReplicas.CreateDatabaseAsync(postgres);
         await using var b = await ClusterReplicas.StartAsync(database, "replica-b");
-        var a = await ClusterReplicas.StartAsync(database, "replica-a", o => o with
-        {
-            ShutdownTimeout = TimeSpan.FromSeconds(10),
-            Cluster = o.Cluster with { DrainDelay = DrainDelay },
-        });
+        var a = await ClusterReplicas.StartAsync(database, "replica-a", o => o with { ShutdownTimeout = TimeSpan.FromSeconds(10) });
         await using var _a = a;
         var (worker, _) = await ScriptedWorker.RegisterAsync(a, max: 2);
         await using var _w = worker;
@@ -35,7 +36,7 @@ public sealed class RollingDeployTests(SharedPostgres postgres)
         var clock = Stopwatch.StartNew();
         var stopping = a.App.StopAsync();
 
-        await ProxyTestHost.EventuallyAsync(async () => await StateAsync(name) == "draining", "row draining", seconds: 1);
+        await ProxyTestHost.EventuallyAsync(async () => await StateAsync(name) == "draining", "row draining", seconds: 2);
         var health = await clientA.GetAsync("/health");
         Assert.Equal(503, (int)health.StatusCode);
         Assert.StartsWith("""{"status":"draining",""", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -67,7 +68,7 @@ public sealed class RollingDeployTests(SharedPostgres postgres)
 
         Assert.Null(await StateAsync(name));
         Assert.True(servedUntil < DrainDelay, $"requests served until {servedUntil.TotalMilliseconds:0} ms, inside the delay");
-        Assert.True(drainedAt >= DrainDelay, $"drain began after {drainedAt.TotalMilliseconds:0} ms, before the {DrainDelay.TotalSeconds} s delay");
+        Assert.True(drainedAt >= DrainDelay - TimerGranularity, $"drain began after {drainedAt.TotalMilliseconds:0} ms, before the {DrainDelay.TotalSeconds} s delay");
         await ProxyTestHost.EventuallyAsync(async () => !(await clientB.GetStringAsync("/health")).Contains("replica-a", StringComparison.Ordinal), "B forgets A", seconds: 3);
     }
 
