@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using RxRelay.Proxy.ApiKeys;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Http;
@@ -12,9 +13,11 @@ namespace RxRelay.Proxy.Admin;
 /// checked against the admin token first (403, empty body) — for <c>POST /admin/keys</c> too, before the
 /// body is read, so unauthenticated callers learn nothing from 415/400/422 (upstream checks after parsing,
 /// docs/differences-from-upstream.md#proxy-admin-check-first). Wrong tokens are limited per caller address by
-/// <see cref="CredentialGuard"/> (429 while blocked); upstream does not limit them.
+/// <see cref="CredentialGuard"/> (429 while blocked); upstream does not limit them. In cluster mode,
+/// <c>?scope=cluster</c> on <c>/admin/workers</c> and <c>/admin/stats</c> appends the directory view (<see cref="AdminScope"/>).
 /// </summary>
-internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, ProxyOptions options, CredentialGuard guard)
+internal sealed class AdminEndpoints(
+    Dispatcher dispatcher, IApiKeyStore keys, ProxyOptions options, CredentialGuard guard, ClusterDirectory? directory = null)
 {
     /// <summary>Surface name in the guard's log lines.</summary>
     public const string Surface = "admin";
@@ -47,6 +50,12 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, P
     /// <summary><c>GET /admin/workers</c>.</summary>
     public async Task WorkersAsync(HttpContext context)
     {
+        if (!AdminScope.TryRead(context, directory, out var cluster))
+        {
+            await AdminScope.WriteInvalidAsync(context);
+            return;
+        }
+
         var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
@@ -67,6 +76,7 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, P
             }
 
             w.WriteEndArray();
+            WriteCluster(w, cluster);
             w.WriteEndObject();
         });
     }
@@ -74,6 +84,12 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, P
     /// <summary><c>GET /admin/stats</c>.</summary>
     public async Task StatsAsync(HttpContext context)
     {
+        if (!AdminScope.TryRead(context, directory, out var cluster))
+        {
+            await AdminScope.WriteInvalidAsync(context);
+            return;
+        }
+
         var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
@@ -86,6 +102,7 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, P
 
             w.WriteEndObject();
             w.WriteNumber("active_workers", snapshot.Workers.Count);
+            WriteCluster(w, cluster);
             w.WriteEndObject();
         });
     }
@@ -160,6 +177,14 @@ internal sealed class AdminEndpoints(Dispatcher dispatcher, IApiKeyStore keys, P
         {
             PlainTextResponses.Empty(context, StatusCodes.Status500InternalServerError);
             return default;
+        }
+    }
+
+    private static void WriteCluster(Utf8JsonWriter w, ClusterStatus? cluster)
+    {
+        if (cluster is not null)
+        {
+            ClusterStatusJson.WriteDetail(w, cluster);
         }
     }
 

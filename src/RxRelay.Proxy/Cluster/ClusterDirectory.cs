@@ -76,6 +76,12 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     /// <summary>The latest view (empty before the first read).</summary>
     public ClusterView Current { get; private set; } = ClusterView.Empty;
 
+    /// <summary>This replica's own state as last announced (<c>draining</c> from the start of shutdown).</summary>
+    public ReplicaState State => _states.Value;
+
+    /// <summary>This replica, its state and the latest view, for the status endpoints.</summary>
+    public ClusterStatus Status => new(ReplicaId, State, Current);
+
     /// <summary>Announces <paramref name="state"/> (draining: peers stop forwarding here); written at once.</summary>
     public void SetState(ReplicaState state) => _states.OnNext(state);
 
@@ -140,7 +146,10 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     /// <inheritdoc/>
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Shutdown begins: announce draining at once, so peers stop forwarding while local work finishes.</summary>
+    /// <summary>
+    /// Shutdown: draining. The <c>ShutdownCoordinator</c> announces it first, at SIGTERM (the host runs the
+    /// <c>StoppingAsync</c> of later-registered services first); this repeats it harmlessly for a host without one.
+    /// </summary>
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
         SetState(ReplicaState.Draining);

@@ -18,6 +18,11 @@ internal static class ClusterOptionDefinitions
             ReplicaId, static (c, v) => c with { ReplicaId = v }),
         new("--served-by-header", "RXRELAY_SERVED_BY_HEADER", "Add x-rxrelay-served-by (the replica whose worker ran it) to answers: on or off [default: off]",
             static (o, raw) => OptionValues.OnOff(raw) is ({ } on, _) ? (o with { Cluster = o.Cluster with { ServedByHeader = on } }, null) : (null, OptionValues.OnOff(raw).Error)),
+        new("--drain-delay", "RXRELAY_DRAIN_DELAY",
+            $"Seconds a stopping replica keeps serving after announcing draining (/health 503), before it drains; cluster mode only [default: {ClusterOptions.DefaultDrainDelaySeconds}]",
+            static (o, raw) => OptionValues.Seconds(raw) is ({ } delay, _)
+                ? (o with { Cluster = o.Cluster with { DrainDelay = delay } }, null)
+                : (null, OptionValues.Seconds(raw).Error)),
     ];
 
     /// <summary>An absolute <c>http</c> or <c>https</c> URL with a host and no query or fragment.</summary>

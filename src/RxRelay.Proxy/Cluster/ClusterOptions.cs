@@ -13,6 +13,9 @@ public sealed record ClusterOptions
     /// <summary>Longest accepted <see cref="ReplicaId"/>, in characters (a NOTIFY payload and a log field).</summary>
     public const int MaxReplicaIdLength = 200;
 
+    /// <summary>Default of <see cref="DrainDelay"/> in cluster mode, in seconds.</summary>
+    public const int DefaultDrainDelaySeconds = 5;
+
     /// <summary>
     /// Private <c>ip:port</c> where peers reach this replica (<c>--peer-listen</c> / <c>RXRELAY_PEER_LISTEN</c>);
     /// null (the default) = single replica mode.
@@ -34,16 +37,32 @@ public sealed record ClusterOptions
     /// </summary>
     public bool ServedByHeader { get; init; }
 
+    /// <summary>
+    /// Rolling deploy: how long a stopping replica keeps serving normally after announcing <c>draining</c> (directory
+    /// row, <c>/health</c> 503) before it refuses new requests and drains its workers, so the load balancer has
+    /// dropped it first (<c>--drain-delay</c> / <c>RXRELAY_DRAIN_DELAY</c>, seconds, 0 = none). Null = <see cref="DefaultDrainDelaySeconds"/>.
+    /// Cluster mode only: a single replica refuses it and never waits.
+    /// </summary>
+    public TimeSpan? DrainDelay { get; init; }
+
     /// <summary>True when <see cref="PeerListen"/> is set.</summary>
     public bool IsEnabled => PeerListen is not null;
 
     /// <summary><see cref="ReplicaId"/>, or the host name when it is not set.</summary>
     public string EffectiveReplicaId => ReplicaId ?? Environment.MachineName;
 
+    /// <summary><see cref="DrainDelay"/> or its default in cluster mode; zero in single replica mode.</summary>
+    public TimeSpan EffectiveDrainDelay => !IsEnabled ? TimeSpan.Zero : DrainDelay ?? TimeSpan.FromSeconds(DefaultDrainDelaySeconds);
+
     /// <summary>Prints every member but the secret, so a logged options object never carries it.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"PeerListen = {PeerListen}, PeerUrl = {PeerUrl}, PeerSecret = {(PeerSecret is null ? "" : "***")}, ReplicaId = {ReplicaId}, ServedByHeader = {ServedByHeader}");
+        if (DrainDelay is { } delay)
+        {
+            builder.Append($", DrainDelay = {delay}"); // only when set: the default depends on the mode
+        }
+
         return true;
     }
 
@@ -59,6 +78,7 @@ public sealed record ClusterOptions
             Orphan(PeerSecret, "--peer-secret / RXRELAY_PEER_SECRET");
             Orphan(ReplicaId, "--replica-id / RXRELAY_REPLICA_ID");
             Orphan(ServedByHeader ? "on" : null, "--served-by-header / RXRELAY_SERVED_BY_HEADER");
+            Orphan(DrainDelay?.ToString(), "--drain-delay / RXRELAY_DRAIN_DELAY");
             return errors;
         }
 
@@ -75,6 +95,11 @@ public sealed record ClusterOptions
         if (PeerSecret is null)
         {
             errors.Add("error: --peer-listen / RXRELAY_PEER_LISTEN needs --peer-secret / RXRELAY_PEER_SECRET (shared by every replica)");
+        }
+
+        if (DrainDelay is { } delay && (delay < TimeSpan.Zero || delay > TimeSpan.FromSeconds(Configuration.OptionValues.MaxSeconds)))
+        {
+            errors.Add($"error: --drain-delay / RXRELAY_DRAIN_DELAY is {delay.TotalSeconds} s; it must be between 0 and {Configuration.OptionValues.MaxSeconds} s");
         }
 
         if (string.Equals(peerListen, listen, StringComparison.OrdinalIgnoreCase) && !peerListen.EndsWith(":0", StringComparison.Ordinal))

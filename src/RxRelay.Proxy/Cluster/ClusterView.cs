@@ -35,6 +35,12 @@ internal sealed record ClusterView(IReadOnlyList<ClusterPeer> Peers)
     public override int GetHashCode() => Peers.Aggregate(Peers.Count, static (hash, p) => HashCode.Combine(hash, p));
 }
 
+/// <summary>What the status endpoints show of the cluster: this replica and its live peers.</summary>
+/// <param name="ReplicaId">This replica's directory key.</param>
+/// <param name="State">This replica's own state.</param>
+/// <param name="View">Its live peers.</param>
+internal sealed record ClusterStatus(string ReplicaId, ReplicaState State, ClusterView View);
+
 /// <summary>One directory row as a read returns it, with its heartbeat's age computed by the database (<c>now() - heartbeat</c>).</summary>
 internal sealed record ReplicaRow(string ReplicaId, Guid Epoch, string PeerUrl, ReplicaState State, TimeSpan HeartbeatAge, ReplicaOffer Offer, long OfferVersion)
 {

@@ -2,12 +2,14 @@ namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
 /// The SIGTERM drain's own state: whether it began, the seconds announced to workers, its deadline timer
-/// and the <see cref="Drained"/> signal. What a drain does to workers and requests stays in
+/// and the <see cref="Drained"/> and <see cref="Idle"/> signals. What a drain does to workers and requests stays in
 /// <see cref="DispatchCore"/>, which owns this and calls it only from its single writer.
 /// </summary>
 internal sealed class DrainState : IDisposable
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Func<int>? _liveRequests;
     private readonly TimeProvider _time;
     private readonly Action _deadlineReached;
     private ITimer? _timer;
@@ -32,6 +34,19 @@ internal sealed class DrainState : IDisposable
     /// <summary>Completes once a drain has begun and no worker is left.</summary>
     public Task Drained => _drained.Task;
 
+    /// <summary>
+    /// Completes once a drain has begun and no request is live; checked only once <see cref="WatchLiveRequests"/>
+    /// was called (cluster mode), then at the end of every operation.
+    /// </summary>
+    public Task Idle => _idle.Task;
+
+    /// <summary>Starts checking <see cref="Idle"/> with <paramref name="liveRequests"/> (the first counter given stays), and checks it now.</summary>
+    public void WatchLiveRequests(Func<int> liveRequests)
+    {
+        _liveRequests ??= liveRequests;
+        CompleteIfIdle();
+    }
+
     /// <summary>Begins the drain; false (and nothing changes) when one already began.</summary>
     public bool TryBegin(TimeSpan timeout)
     {
@@ -46,10 +61,19 @@ internal sealed class DrainState : IDisposable
         _timer = _time.CreateTimer(
             static state => ((DrainState)state!)._deadlineReached(), this, timeout, Timeout.InfiniteTimeSpan);
 
-    /// <summary>Completes <see cref="Drained"/> when a drain has begun and <paramref name="workerCount"/> is 0.</summary>
+    /// <summary>
+    /// Completes <see cref="Drained"/> when a drain has begun and <paramref name="workerCount"/> is 0, and
+    /// <see cref="Idle"/> when it is watched and no request is live.
+    /// </summary>
     public void CompleteIfEmpty(int workerCount)
     {
         if (IsStarted && workerCount == 0) _drained.TrySetResult();
+        CompleteIfIdle();
+    }
+
+    private void CompleteIfIdle()
+    {
+        if (IsStarted && _liveRequests?.Invoke() == 0) _idle.TrySetResult();
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Http;
@@ -9,8 +10,10 @@ namespace RxRelay.Proxy.Health;
 /// <summary>
 /// <c>GET /health</c> (docs/protocol.md#http-health): always 200, fields in upstream order, <c>workers</c> omitted when
 /// there are none. <c>version</c> is RxRelay's own informational version, not upstream's crate version.
+/// In cluster mode a <c>cluster</c> summary follows (<see cref="ClusterStatusJson.WriteSummary"/>), and from the
+/// moment shutdown begins the answer is 503 with <c>status</c> <c>draining</c>: a readiness probe for the load balancer.
 /// </summary>
-internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options, TimeProvider time)
+internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options, TimeProvider time, ClusterDirectory? directory = null)
 {
     private readonly long _startedAt = time.GetTimestamp();
 
@@ -22,10 +25,12 @@ internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options
     {
         var snapshot = dispatcher.GetSnapshot(context.RequestAborted);
         var uptime = time.GetElapsedTime(_startedAt).TotalSeconds;
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
+        var cluster = directory?.Status;
+        var draining = cluster?.State == ReplicaState.Draining;
+        await JsonResponses.WriteAsync(context, draining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
-            w.WriteString("status", "ok");
+            w.WriteString("status", draining ? "draining" : "ok");
             w.WriteString("version", Version);
             w.WriteNumber("workers_connected", snapshot.Workers.Count);
             w.WriteNumber("queue_depth", snapshot.TotalQueueDepth);
@@ -36,6 +41,11 @@ internal sealed class HealthEndpoint(Dispatcher dispatcher, ProxyOptions options
             }
 
             w.WriteString("models_provider", options.Provider);
+            if (cluster is not null)
+            {
+                ClusterStatusJson.WriteSummary(w, cluster, options.Provider);
+            }
+
             w.WriteEndObject();
         });
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 using RxRelay.Proxy.Http;
@@ -7,14 +8,17 @@ namespace RxRelay.Proxy.Health;
 
 /// <summary>
 /// <c>GET /v1/models</c> (docs/protocol.md#http-models): the OpenAI list shape, <c>owned_by: worker-proxy</c>, no
-/// <c>created</c>; never requires an API key. The catalog rules live in the dispatcher.
+/// <c>created</c>; never requires an API key. The catalog rules live in the dispatcher; in cluster mode the
+/// whole cluster's models are listed (<see cref="ClusterCatalog"/>).
 /// </summary>
-internal sealed class ModelsEndpoint(Dispatcher dispatcher, ProxyOptions options)
+internal sealed class ModelsEndpoint(Dispatcher dispatcher, ProxyOptions options, ClusterDirectory? directory = null)
 {
     /// <summary>Handles one request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        var models = dispatcher.GetModelCatalog(options.Provider, context.RequestAborted);
+        var models = directory is null
+            ? dispatcher.GetModelCatalog(options.Provider, context.RequestAborted)
+            : ClusterCatalog.For(options.Provider, dispatcher.GetSnapshot(context.RequestAborted).Workers, directory.Current);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();

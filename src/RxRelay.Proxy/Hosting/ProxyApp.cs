@@ -47,8 +47,8 @@ public static class ProxyApp
             MetricsExposure.BindMetricsListener(kestrel, options);
             PeerListener.BindPeerListener(kestrel, options);
         });
-        // Kestrel's own graceful stop runs after the drain, so its budget must exceed the drain's.
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout + ShutdownCoordinator.Slack + TimeSpan.FromSeconds(10));
+        // Kestrel's own graceful stop runs after the drain, so its budget must exceed the drain's (and the drain delay's).
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownCoordinator.HostStopBudget(options));
         AddServices(builder.Services, options, time);
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -21,4 +21,11 @@ internal static partial class ProxyLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "listening on {Address}")]
     public static partial void Listening(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
+        Message = "replica {ReplicaId} draining: peers and load balancer told, serving normally for {DrainDelaySeconds}s before the drain")]
+    public static partial void ReplicaDraining(ILogger logger, string replicaId, double drainDelaySeconds);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "cluster drain finished no_live_requests={NoLiveRequests}")]
+    public static partial void ClusterDrainFinished(ILogger logger, bool noLiveRequests);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RxRelay.Proxy.Cluster;
 using RxRelay.Proxy.Configuration;
 using RxRelay.Proxy.Dispatch;
 
@@ -10,24 +11,48 @@ namespace RxRelay.Proxy.Hosting;
 /// before Kestrel stops — new inference requests are refused, every worker gets <c>graceful_shutdown</c>,
 /// in-flight requests may finish within the shutdown timeout (the dispatcher fails the rest and closes the
 /// workers 1000), and requests still queued are then answered 503. Kestrel's own graceful stop follows.
+/// <para>
+/// In cluster mode (a rolling deploy) two steps come first and one more wait follows: the replica announces
+/// <c>draining</c> in the directory at once (peers stop forwarding to it, <c>/health</c> answers 503), keeps
+/// serving normally for <see cref="ClusterOptions.EffectiveDrainDelay"/> so the load balancer drops it, and after
+/// the drain also waits, within the same deadline, until no client request is live (queued ones are forwarded
+/// to peers once the workers moved). The directory row is deleted after all of this, by
+/// <see cref="ClusterDirectory.StopAsync"/>, which the host runs after every <c>StoppingAsync</c>.
+/// </para>
 /// </summary>
 internal sealed class ShutdownCoordinator(
-    Dispatcher dispatcher, ShutdownState state, ProxyOptions options, TimeProvider time, ILogger<ShutdownCoordinator> logger)
+    Dispatcher dispatcher, ShutdownState state, ProxyOptions options, TimeProvider time, ILogger<ShutdownCoordinator> logger, ClusterDirectory? directory = null)
     : IHostedLifecycleService
 {
     /// <summary>Extra time after the drain deadline for the last close frames and responses.</summary>
     public static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
+    /// <summary>The host's stop budget: the drain delay, the drain, <see cref="Slack"/>, and 10 s for Kestrel's own graceful stop after it.</summary>
+    public static TimeSpan HostStopBudget(ProxyOptions options) =>
+        options.Cluster.EffectiveDrainDelay + options.ShutdownTimeout + Slack + TimeSpan.FromSeconds(10);
+
     /// <inheritdoc />
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         ProxyLog.ShuttingDown(logger);
+        if (directory is not null)
+        {
+            await AnnounceDrainingAsync(directory, cancellationToken);
+        }
+
         state.BeginDraining();
         dispatcher.BeginDrain(options.ShutdownTimeout);
+        var idle = directory is null ? null : dispatcher.WhenIdle();
+        var done = idle is null ? dispatcher.Drained : Task.WhenAll(dispatcher.Drained, idle);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var finished = await Task.WhenAny(dispatcher.Drained, Task.Delay(options.ShutdownTimeout + Slack, time, deadline.Token));
+        var finished = await Task.WhenAny(done, Task.Delay(options.ShutdownTimeout + Slack, time, deadline.Token));
         await deadline.CancelAsync();
-        ProxyLog.DrainFinished(logger, finished == dispatcher.Drained);
+        ProxyLog.DrainFinished(logger, idle is null ? finished == done : dispatcher.Drained.IsCompleted);
+        if (idle is not null)
+        {
+            ProxyLog.ClusterDrainFinished(logger, idle.IsCompleted);
+        }
+
         state.Expire();
     }
 
@@ -45,4 +70,20 @@ internal sealed class ShutdownCoordinator(
 
     /// <inheritdoc />
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Draining in the directory now; then normal service for the drain delay (cut short only when the host gives up).</summary>
+    private async Task AnnounceDrainingAsync(ClusterDirectory cluster, CancellationToken cancellationToken)
+    {
+        cluster.SetState(ReplicaState.Draining);
+        var delay = options.Cluster.EffectiveDrainDelay;
+        ProxyLog.ReplicaDraining(logger, cluster.ReplicaId, delay.TotalSeconds);
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host's stop budget ran out: drain at once with what is left
+        }
+    }
 }

@@ -1,0 +1,41 @@
+using RxRelay.IntegrationTests.ApiKeysOnPostgres;
+using RxRelay.IntegrationTests.Proxy;
+using RxRelay.Proxy.Cluster;
+using RxRelay.Proxy.Configuration;
+using RxRelay.Proxy.Database;
+
+namespace RxRelay.IntegrationTests.ClusterOnPostgres;
+
+/// <summary>In-process replicas on real Kestrel sharing one fresh directory database, each with the admin token.</summary>
+internal static class ClusterReplicas
+{
+    public const string AdminToken = "admin-secret";
+    public const string PeerSecret = "peer-secret-0123456789";
+
+    /// <summary>A fresh database: its name (for SQL checks) and its connection string (for replicas).</summary>
+    public static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync(SharedPostgres postgres)
+    {
+        var name = await postgres.Server.CreateDatabaseAsync("ops");
+        return (name, DatabaseUrl.Parse(postgres.Server.Url(name)).Value!);
+    }
+
+    /// <summary>Starts replica <paramref name="replicaId"/>; its peer URL is only written to the directory, never called here.</summary>
+    public static Task<ProxyTestHost> StartAsync(string connectionString, string replicaId, Func<ProxyOptions, ProxyOptions>? configure = null) =>
+        ProxyTestHost.StartAsync(options =>
+        {
+            var replica = options with
+            {
+                AdminToken = AdminToken,
+                DatabaseConnectionString = connectionString,
+                Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:9/", PeerSecret = PeerSecret, ReplicaId = replicaId },
+            };
+            return configure?.Invoke(replica) ?? replica;
+        });
+
+    public static HttpClient AdminClient(ProxyTestHost host)
+    {
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+}
