@@ -144,11 +144,11 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
                 return;
             }
 
-            ClusterPeer? chosen = null;
+            PeerChoice? chosen = null;
             var lease = _dispatcher.TakeForPeer(offered, submit =>
             {
                 chosen = _candidates.Choose(submit.Provider, submit.Model);
-                return chosen?.ReplicaId;
+                return chosen?.Peer.ReplicaId;
             });
             if (lease is null || chosen is null)
             {
@@ -176,11 +176,7 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
         }
         finally
         {
-            if (!call.Taken)
-            {
-                _candidates.NotTaken(peer.ReplicaId, peer.Epoch);
-            }
-
+            _candidates.Release(call.Choice);
             _calls.TryRemove(lease.RequestId, out _); // Abort is not disposed: a view update may still cancel it (it has no timer)
             _metrics.Forwarded(outcome);
             ForwardLog.Back(_logger, lease.RequestId, peer.ReplicaId, outcome);
@@ -213,7 +209,6 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
         }
 
         call.Answered = true;
-        call.Taken = outcome is PeerOutcome.Streaming;
         switch (outcome)
         {
             case PeerOutcome.Refused { Reason: PeerRefusal.NoCapacity }:
@@ -271,9 +266,11 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
         lease.Submit.Headers.TryGetValue(RequestIdNames.Header, out var id) ? id : lease.RequestId;
 
     /// <summary>One forward in progress.</summary>
-    private sealed class Call(ClusterPeer peer, PeerLease lease)
+    private sealed class Call(PeerChoice choice, PeerLease lease)
     {
-        public ClusterPeer Peer { get; } = peer;
+        public PeerChoice Choice { get; } = choice;
+
+        public ClusterPeer Peer => Choice.Peer;
 
         public PeerLease Lease { get; } = lease;
 
@@ -283,8 +280,6 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
         /// <summary>The peer answered (headers or a refusal) or could not be reached: no longer abortable by expiry.</summary>
         public volatile bool Answered;
 
-        /// <summary>The peer took the request (answer headers came): its offer will count the slot.</summary>
-        public bool Taken;
 
         public Task Task { get; set; } = Task.CompletedTask;
     }

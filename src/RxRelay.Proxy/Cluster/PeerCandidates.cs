@@ -6,10 +6,11 @@ namespace RxRelay.Proxy.Cluster;
 /// Which peers may take a forwarded request now, and which one does (docs/cluster.md#forwarding). A peer is a
 /// candidate while it is <see cref="ReplicaState.Active"/>, not suspected (unreachable: for
 /// <see cref="SuspectFor"/>'s period or until it restarts) and not full (refused with no capacity: until its
-/// offer's next version). Its free slots are its offer's, less the forwards this replica sent it since this
-/// replica read that offer (<c>reserved</c>; a new offer version starts again from 0, and a forward the peer did not
-/// take gives its slot back). A new offer may have been written before forwards sent just before it arrived: the
-/// peer then refuses the surplus with no capacity, which costs one round trip and no attempt. Choice: the power
+/// offer's next version). Its free slots for a model are its offer's, less this replica's forwards for that model
+/// still running that were chosen under the same offer version (<c>reserved</c>: a new version counts them itself,
+/// and a forward that ends gives its reservation back — also one that ended before the peer's offer ever changed).
+/// A new offer may have been written before forwards sent just before it arrived: the peer then refuses the surplus
+/// with no capacity, which costs one round trip and no attempt. Choice: the power
 /// of two choices — two candidates at random, the one with more free slots, a random fraction of a slot as
 /// jitter — so replicas reading the same directory do not all pick the same peer. Thread-safe; the clock and
 /// the randomness are injected.
@@ -43,7 +44,7 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
                 else if (mark.OfferVersion != peer.OfferVersion)
                 {
                     mark.OfferVersion = peer.OfferVersion;
-                    mark.Reserved = 0;
+                    mark.Reserved.Clear();
                     mark.FullAtVersion = null;
                 }
             }
@@ -68,9 +69,10 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
                 if (!IsCandidate(peer, out var mark)) continue;
                 foreach (var load in peer.Offer.Models)
                 {
-                    if (load.Free > 0 && peer.Offer.FreeFor(load.Provider, load.Model) - mark.Reserved > 0)
+                    var key = new ModelKey(load.Provider, load.Model);
+                    if (load.Free > 0 && peer.Offer.FreeFor(load.Provider, load.Model) - mark.ReservedFor(key) > 0)
                     {
-                        keys.Add(new ModelKey(load.Provider, load.Model));
+                        keys.Add(key);
                     }
                 }
             }
@@ -81,17 +83,17 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
 
     /// <summary>
     /// Picks the peer for a request for <paramref name="model"/> of <paramref name="provider"/> and reserves one of
-    /// its slots (give it back with <see cref="NotTaken"/> if the peer does not take the request); null when no
-    /// candidate has a free slot for it.
+    /// its slots until <see cref="Release"/>; null when no candidate has a free slot for it.
     /// </summary>
-    public ClusterPeer? Choose(string provider, string model)
+    public PeerChoice? Choose(string provider, string model)
     {
         lock (_gate)
         {
+            var key = new ModelKey(provider, model);
             _scratch.Clear();
             foreach (var peer in _view.Peers)
             {
-                if (IsCandidate(peer, out var mark) && peer.Offer.FreeFor(provider, model) - mark.Reserved is var free and > 0)
+                if (IsCandidate(peer, out var mark) && peer.Offer.FreeFor(provider, model) - mark.ReservedFor(key) is var free and > 0)
                 {
                     _scratch.Add((peer, free));
                 }
@@ -99,17 +101,23 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
 
             if (_scratch.Count == 0) return null;
             var chosen = _scratch.Count == 1 ? _scratch[0].Peer : TwoChoices();
-            _marks[chosen.ReplicaId].Reserved++;
-            return chosen;
+            var reserved = _marks[chosen.ReplicaId];
+            reserved.Reserved[key] = reserved.Reserved.GetValueOrDefault(key) + 1;
+            return new PeerChoice(chosen, reserved.OfferVersion, key);
         }
     }
 
-    /// <summary>A forward to <paramref name="replicaId"/> was refused or never arrived: its reserved slot is free again.</summary>
-    public void NotTaken(string replicaId, Guid epoch)
+    /// <summary>The forward of <paramref name="choice"/> ended (answered, refused or lost): its reservation is given back.</summary>
+    public void Release(PeerChoice choice)
     {
         lock (_gate)
         {
-            if (Current(replicaId, epoch) is { Reserved: > 0 } mark) mark.Reserved--;
+            if (Current(choice.Peer.ReplicaId, choice.Peer.Epoch) is { } mark && mark.OfferVersion == choice.OfferVersion
+                && mark.Reserved.TryGetValue(choice.Key, out var count))
+            {
+                if (count > 1) mark.Reserved[choice.Key] = count - 1;
+                else mark.Reserved.Remove(choice.Key);
+            }
         }
     }
 
@@ -169,11 +177,19 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
 
         public long OfferVersion { get; set; }
 
-        /// <summary>Forwards sent (and not refused) since this offer version was read.</summary>
-        public long Reserved { get; set; }
+        /// <summary>Forwards still running, per requested provider and model, chosen under <see cref="OfferVersion"/>.</summary>
+        public Dictionary<ModelKey, long> Reserved { get; } = [];
 
         public long? FullAtVersion { get; set; }
 
         public DateTimeOffset? SuspectedUntil { get; set; }
+
+        /// <summary>Reservations a slot for <paramref name="key"/> must leave room for: its own, or for <c>*</c> every one of the provider's.</summary>
+        public long ReservedFor(ModelKey key) => key.Model == ModelList.Wildcard
+            ? Reserved.Where(r => r.Key.Provider == key.Provider).Sum(r => r.Value)
+            : Reserved.GetValueOrDefault(key);
     }
 }
+
+/// <summary>The peer <see cref="PeerCandidates.Choose"/> picked, under which offer version, for which provider and model.</summary>
+internal sealed record PeerChoice(ClusterPeer Peer, long OfferVersion, ModelKey Key);

@@ -35,25 +35,52 @@ public sealed class PeerCandidatesTests
     }
 
     [Fact]
-    public void Choose_ReservesASlot_UntilANewOfferVersion_OrUntilThePeerDoesNotTakeIt()
+    public void Choose_ReservesASlotOfThatModel_UntilTheForwardEnds_OrANewOfferVersionCountsIt()
     {
         var sut = Create();
         sut.Update(View(Peer("a", 2)));
 
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.ReplicaId);
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.ReplicaId);
+        var first = sut.Choose(CoreHarness.Provider, "llama")!;
+        var second = sut.Choose(CoreHarness.Provider, "llama")!;
+        Assert.Equal(("a", 1L, new ModelKey(CoreHarness.Provider, "llama")), (first.Peer.ReplicaId, first.OfferVersion, first.Key));
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama")); // both slots reserved
         Assert.Empty(sut.Offered());
         sut.Update(View(Peer("a", 2))); // same version: the reservations stand
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
 
-        sut.NotTaken("a", EpochA); // refused or unreachable: that slot is free again
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.ReplicaId);
+        sut.Release(first); // ended before the peer's offer ever changed: the slot is free again
+        var third = sut.Choose(CoreHarness.Provider, "llama")!;
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
 
         sut.Update(View(Peer("a", 1, version: 2))); // the peer's own count from now on
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.ReplicaId);
+        sut.Release(second); // chosen under version 1: already counted by version 2, nothing to give back
+        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.Peer.ReplicaId);
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
+        sut.Release(third);
+        Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
+    }
+
+    [Fact]
+    public void Choose_ReservationsAreCountedPerModel_AWildcardLeavesRoomForAllOfTheProvider()
+    {
+        var sut = Create();
+        var offer = new ReplicaOffer([
+            new ModelLoad(CoreHarness.Provider, "llama", 1, 1, 0, 0, 1),
+            new ModelLoad(CoreHarness.Provider, "qwen", 1, 1, 0, 0, 1),
+        ]);
+        sut.Update(View(new ClusterPeer("a", EpochA, "http://a:9000", ReplicaState.Active, offer, 1)));
+
+        Assert.NotNull(sut.Choose(CoreHarness.Provider, "llama"));
+        Assert.Equal([new ModelKey(CoreHarness.Provider, "qwen")], sut.Offered()); // a llama forward does not block qwen
+        Assert.NotNull(sut.Choose(CoreHarness.Provider, "qwen"));
+        Assert.Empty(sut.Offered());
+
+        var wildcard = new ReplicaOffer([new ModelLoad(CoreHarness.Provider, "*", 1, 2, 0, 0, 2)]);
+        var other = Create();
+        other.Update(View(new ClusterPeer("w", EpochA, "http://w:9000", ReplicaState.Active, wildcard, 1)));
+        Assert.NotNull(other.Choose(CoreHarness.Provider, "llama"));
+        Assert.NotNull(other.Choose(CoreHarness.Provider, "qwen"));
+        Assert.Empty(other.Offered()); // both of the * worker's slots are taken
     }
 
     [Fact]
@@ -68,7 +95,7 @@ public sealed class PeerCandidatesTests
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
 
         sut.Update(View(Peer("a", 4, version: 2)));
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.ReplicaId);
+        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.Peer.ReplicaId);
     }
 
     [Fact]
@@ -83,7 +110,7 @@ public sealed class PeerCandidatesTests
         Assert.Equal(Start + TimeSpan.FromSeconds(2), sut.NextSuspicionEnd());
 
         _now += TimeSpan.FromSeconds(2);
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.ReplicaId);
+        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.Peer.ReplicaId);
         Assert.Equal(Start + TimeSpan.FromSeconds(5), sut.NextSuspicionEnd());
 
         sut.Update(View(Peer("a", 4), Peer("b", 4, epoch: Guid.NewGuid()))); // b restarted: a new epoch is not suspected
@@ -109,7 +136,7 @@ public sealed class PeerCandidatesTests
         {
             var sut = Create(seed);
             sut.Update(View(Peer("a", 8), Peer("b", 4), Peer("c", 1)));
-            wins[sut.Choose(CoreHarness.Provider, "llama")!.ReplicaId]++;
+            wins[sut.Choose(CoreHarness.Provider, "llama")!.Peer.ReplicaId]++;
         }
 
         Assert.Equal(0, wins["c"]); // it loses every pair it is drawn into
@@ -125,7 +152,7 @@ public sealed class PeerCandidatesTests
         {
             var sut = Create(seed);
             sut.Update(View(Peer("a", 3), Peer("b", 3)));
-            wins[sut.Choose(CoreHarness.Provider, "llama")!.ReplicaId]++;
+            wins[sut.Choose(CoreHarness.Provider, "llama")!.Peer.ReplicaId]++;
         }
 
         Assert.InRange(wins["a"], 70, 130);
