@@ -19,9 +19,10 @@ namespace RxRelay.Proxy.Cluster;
 /// is left, and sends each to its peer (<see cref="PeerClient"/>). What the peer answers becomes the request's
 /// events (<see cref="PeerAnswer"/>); a refusal or a loss goes back to the dispatcher, which requeues by its rules.
 /// A peer that leaves the view (heartbeat expired) or restarts has its unanswered forwards aborted and requeued.
-/// Runs until the host stops, through the shutdown drain: a draining replica still forwards what it holds.
+/// Runs until the host has stopped, through the shutdown drain and the web server's graceful stop: a draining
+/// replica still forwards what it holds, and relays what its peers answer until its clients have it.
 /// </summary>
-internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
+internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly Dispatcher _dispatcher;
     private readonly ClusterDirectory _directory;
@@ -70,8 +71,20 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops forwarding; forwards still running are aborted (their requests requeued here) and awaited. Idempotent.</summary>
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Nothing: forwarding goes on while the web server finishes its requests (see <see cref="StoppedAsync"/>).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops forwarding once the web server has stopped; forwards still running are aborted and awaited. Idempotent.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken)
     {
         lock (_calls)
         {
@@ -80,7 +93,7 @@ internal sealed class ClusterForwarder : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Stops, once (the container disposes a hosted service it also holds as a singleton twice).</summary>
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+    public async ValueTask DisposeAsync() => await StoppedAsync(CancellationToken.None);
 
     private async Task StopOnceAsync()
     {

@@ -2,14 +2,14 @@ namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
 /// The SIGTERM drain's own state: whether it began, the seconds announced to workers, its deadline timer
-/// and the <see cref="Drained"/> and <see cref="Idle"/> signals. What a drain does to workers and requests stays in
+/// and the <see cref="Drained"/> and <see cref="QueueEmpty"/> signals. What a drain does to workers and requests stays in
 /// <see cref="DispatchCore"/>, which owns this and calls it only from its single writer.
 /// </summary>
 internal sealed class DrainState : IDisposable
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Func<int>? _liveRequests;
+    private readonly TaskCompletionSource _queueEmpty = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Func<int>? _queued;
     private readonly TimeProvider _time;
     private readonly Action _deadlineReached;
     private ITimer? _timer;
@@ -35,16 +35,16 @@ internal sealed class DrainState : IDisposable
     public Task Drained => _drained.Task;
 
     /// <summary>
-    /// Completes once a drain has begun and no request is live; checked only once <see cref="WatchLiveRequests"/>
+    /// Completes once a drain has begun and nothing is queued; checked only once <see cref="WatchQueue"/>
     /// was called (cluster mode), then at the end of every operation.
     /// </summary>
-    public Task Idle => _idle.Task;
+    public Task QueueEmpty => _queueEmpty.Task;
 
-    /// <summary>Starts checking <see cref="Idle"/> with <paramref name="liveRequests"/> (the first counter given stays), and checks it now.</summary>
-    public void WatchLiveRequests(Func<int> liveRequests)
+    /// <summary>Starts checking <see cref="QueueEmpty"/> with <paramref name="queued"/> (the first counter given stays), and checks it now.</summary>
+    public void WatchQueue(Func<int> queued)
     {
-        _liveRequests ??= liveRequests;
-        CompleteIfIdle();
+        _queued ??= queued;
+        CompleteIfQueueEmpty();
     }
 
     /// <summary>Begins the drain; false (and nothing changes) when one already began.</summary>
@@ -63,17 +63,17 @@ internal sealed class DrainState : IDisposable
 
     /// <summary>
     /// Completes <see cref="Drained"/> when a drain has begun and <paramref name="workerCount"/> is 0, and
-    /// <see cref="Idle"/> when it is watched and no request is live.
+    /// <see cref="QueueEmpty"/> when it is watched and nothing is queued.
     /// </summary>
     public void CompleteIfEmpty(int workerCount)
     {
         if (IsStarted && workerCount == 0) _drained.TrySetResult();
-        CompleteIfIdle();
+        CompleteIfQueueEmpty();
     }
 
-    private void CompleteIfIdle()
+    private void CompleteIfQueueEmpty()
     {
-        if (IsStarted && _liveRequests?.Invoke() == 0) _idle.TrySetResult();
+        if (IsStarted && _queued?.Invoke() == 0) _queueEmpty.TrySetResult();
     }
 
     /// <inheritdoc />

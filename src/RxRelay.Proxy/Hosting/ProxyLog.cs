@@ -26,6 +26,6 @@ internal static partial class ProxyLog
         Message = "replica {ReplicaId} draining: peers and load balancer told, serving normally for {DrainDelaySeconds}s before the drain")]
     public static partial void ReplicaDraining(ILogger logger, string replicaId, double drainDelaySeconds);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "cluster drain finished no_live_requests={NoLiveRequests}")]
-    public static partial void ClusterDrainFinished(ILogger logger, bool noLiveRequests);
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "cluster drain finished queue_empty={QueueEmpty}")]
+    public static partial void ClusterDrainFinished(ILogger logger, bool queueEmpty);
 }

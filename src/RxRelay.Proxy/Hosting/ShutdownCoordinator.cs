@@ -12,11 +12,11 @@ namespace RxRelay.Proxy.Hosting;
 /// in-flight requests may finish within the shutdown timeout (the dispatcher fails the rest and closes the
 /// workers 1000), and requests still queued are then answered 503. Kestrel's own graceful stop follows.
 /// <para>
-/// In cluster mode (a rolling deploy) two steps come first and one more wait follows: the replica announces
-/// <c>draining</c> in the directory at once (peers stop forwarding to it, <c>/health</c> answers 503), keeps
-/// serving normally for <see cref="ClusterOptions.EffectiveDrainDelay"/> so the load balancer drops it, and after
-/// the drain also waits, within the same deadline, until no client request is live (queued ones are forwarded
-/// to peers once the workers moved). The directory row is deleted after all of this, by
+/// In cluster mode (a rolling deploy) the replica announces <c>draining</c> in the directory at once (peers stop
+/// forwarding to it, <c>/health</c> answers 503), keeps serving normally for
+/// <see cref="ClusterOptions.EffectiveDrainDelay"/> so the load balancer drops it, then drains its workers without
+/// refusing requests and waits, within the same deadline, until nothing is queued (queued requests are forwarded to
+/// peers once the workers moved). The directory row is deleted after all of this, by
 /// <see cref="ClusterDirectory.StopAsync"/>, which the host runs after every <c>StoppingAsync</c>.
 /// </para>
 /// </summary>
@@ -38,22 +38,44 @@ internal sealed class ShutdownCoordinator(
         if (directory is not null)
         {
             await AnnounceDrainingAsync(directory, cancellationToken);
+            await DrainClusterReplicaAsync(cancellationToken);
+            return;
         }
 
         state.BeginDraining();
         dispatcher.BeginDrain(options.ShutdownTimeout);
-        var idle = directory is null ? null : dispatcher.WhenIdle();
-        var done = idle is null ? dispatcher.Drained : Task.WhenAll(dispatcher.Drained, idle);
+        var finished = await WithinTimeoutAsync(dispatcher.Drained, cancellationToken);
+        ProxyLog.DrainFinished(logger, finished);
+        state.Expire();
+    }
+
+    /// <summary>
+    /// The drain of a cluster replica: its workers get <c>graceful_shutdown</c> and reconnect to other replicas through
+    /// the load balancer, while requests keep being accepted (a load balancer without active health checks still
+    /// sends some) and queued requests go to peers. Done when the workers are gone and nothing is queued; requests in
+    /// flight, here or on peers, finish during the web server's graceful stop (the forwarder stops after it). Past
+    /// the deadline, what still waits is answered 503 as in a single replica.
+    /// </summary>
+    private async Task DrainClusterReplicaAsync(CancellationToken cancellationToken)
+    {
+        dispatcher.BeginDrain(options.ShutdownTimeout);
+        var queueEmpty = dispatcher.WhenQueueEmpty();
+        var finished = await WithinTimeoutAsync(Task.WhenAll(dispatcher.Drained, queueEmpty), cancellationToken);
+        ProxyLog.DrainFinished(logger, dispatcher.Drained.IsCompleted);
+        ProxyLog.ClusterDrainFinished(logger, queueEmpty.IsCompleted);
+        if (!finished)
+        {
+            state.Expire();
+        }
+    }
+
+    /// <summary>Waits for <paramref name="done"/> at most the shutdown timeout plus <see cref="Slack"/>; true when it completed.</summary>
+    private async Task<bool> WithinTimeoutAsync(Task done, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = await Task.WhenAny(done, Task.Delay(options.ShutdownTimeout + Slack, time, deadline.Token));
         await deadline.CancelAsync();
-        ProxyLog.DrainFinished(logger, idle is null ? finished == done : dispatcher.Drained.IsCompleted);
-        if (idle is not null)
-        {
-            ProxyLog.ClusterDrainFinished(logger, idle.IsCompleted);
-        }
-
-        state.Expire();
+        return finished == done;
     }
 
     /// <inheritdoc />

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using RxRelay.IntegrationTests.ApiKeysOnPostgres;
+using RxRelay.IntegrationTests.ClusterOnPostgres;
 using RxRelay.IntegrationTests.Proxy;
 using RxRelay.Proxy.Database;
 using RxRelay.Proxy.Cluster;
@@ -15,7 +15,7 @@ namespace RxRelay.IntegrationTests.Cluster;
 /// </summary>
 internal sealed class PeerPair : IAsyncDisposable
 {
-    public const string PeerSecret = "peer-secret-0123456789";
+    public const string PeerSecret = ClusterReplicas.PeerSecret;
     public const string RequestId = "0123456789abcdef0123456789abcdef";
 
     private PeerPair(ProxyTestHost a, ProxyTestHost b, string databaseName)
@@ -89,14 +89,6 @@ internal sealed class PeerPair : IAsyncDisposable
             () => Task.FromResult(DirectoryOf(A).Current.Peers.Any(p => p.ReplicaId == "replica-b" && p.Offer.FreeFor(ProxyTestHost.Provider, model) >= free)),
             $"A sees B offering {free} free slot(s) for {model}");
 
-    // Each replica's peer URL is its real peer listener, so A's forwarder reaches B through the directory.
-    private static Task<ProxyTestHost> StartReplicaAsync(string database, string replicaId)
-    {
-        var port = FreePort.Next();
-        return ProxyTestHost.StartAsync(host: b => { if (Environment.GetEnvironmentVariable("DEBUG_PAIR") is not null) b.Logging.AddConsole(); b.Logging.SetMinimumLevel(LogLevel.Debug); }, configure: options => options with
-        {
-            DatabaseConnectionString = database,
-            Cluster = new ClusterOptions { PeerListen = $"127.0.0.1:{port}", PeerUrl = $"http://127.0.0.1:{port}/", PeerSecret = PeerSecret, ReplicaId = replicaId, ServedByHeader = true },
-        });
-    }
+    private static Task<ProxyTestHost> StartReplicaAsync(string database, string replicaId) =>
+        ClusterReplicas.StartAsync(database, replicaId, o => o with { Cluster = o.Cluster with { ServedByHeader = true } });
 }

@@ -19,18 +19,27 @@ internal static class ClusterReplicas
         return (name, DatabaseUrl.Parse(postgres.Server.Url(name)).Value!);
     }
 
-    /// <summary>Starts replica <paramref name="replicaId"/>; its peer URL is only written to the directory, never called here.</summary>
-    public static Task<ProxyTestHost> StartAsync(string connectionString, string replicaId, Func<ProxyOptions, ProxyOptions>? configure = null) =>
-        ProxyTestHost.StartAsync(options =>
+    /// <summary>
+    /// Starts replica <paramref name="replicaId"/> with a real peer listener on a free port, announced as its peer URL,
+    /// so the other replicas' forwarders reach it through the directory.
+    /// </summary>
+    public static Task<ProxyTestHost> StartAsync(string connectionString, string replicaId, Func<ProxyOptions, ProxyOptions>? configure = null)
+    {
+        var port = FreePort.Next();
+        return ProxyTestHost.StartAsync(options =>
         {
             var replica = options with
             {
                 AdminToken = AdminToken,
                 DatabaseConnectionString = connectionString,
-                Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:9/", PeerSecret = PeerSecret, ReplicaId = replicaId },
+                Cluster = new ClusterOptions
+                {
+                    PeerListen = $"127.0.0.1:{port}", PeerUrl = $"http://127.0.0.1:{port}/", PeerSecret = PeerSecret, ReplicaId = replicaId,
+                },
             };
             return configure?.Invoke(replica) ?? replica;
         });
+    }
 
     public static HttpClient AdminClient(ProxyTestHost host)
     {

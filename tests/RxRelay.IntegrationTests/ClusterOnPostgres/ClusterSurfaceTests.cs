@@ -45,7 +45,7 @@ public sealed partial class ClusterSurfaceTests(SharedPostgres postgres)
             $$$"""{"status":"ok","version":"{{{Version}}}","workers_connected":1,"queue_depth":0,"uptime_secs":U,"workers":[{"id":"worker-1","provider":"openai","models":["zeta","shared","*"],"in_flight":0,"max_concurrent":1,"is_draining":false}],"models_provider":"openai","cluster":{"replica_id":"replica-a","state":"active","peers":[{{{PeerB}}}]}}""",
             Uptime().Replace(await health.Content.ReadAsStringAsync(), "\"uptime_secs\":U"));
 
-        const string peerBDetail = """{"replica_id":"replica-b","state":"active","peer_url":"http://127.0.0.1:9/","offer_version":V,"models":[{"provider":"openai","model":"m-b","workers":1,"capacity":2,"in_flight":0,"queued":0,"free":2},{"provider":"openai","model":"shared","workers":1,"capacity":2,"in_flight":0,"queued":0,"free":2}]}""";
+        var peerBDetail = $$"""{"replica_id":"replica-b","state":"active","peer_url":"http://127.0.0.1:{{Cluster.PeerPair.PeerPortOf(b)}}/","offer_version":V,"models":[{"provider":"openai","model":"m-b","workers":1,"capacity":2,"in_flight":0,"queued":0,"free":2},{"provider":"openai","model":"shared","workers":1,"capacity":2,"in_flight":0,"queued":0,"free":2}]}""";
         Assert.Equal(
             $$$"""{"queue_depth":{},"active_workers":1,"cluster":{"replica_id":"replica-a","state":"active","peers":[{{{peerBDetail}}}]}}""",
             OfferVersion().Replace(await clientA.GetStringAsync("/admin/stats?scope=cluster"), "\"offer_version\":V"));

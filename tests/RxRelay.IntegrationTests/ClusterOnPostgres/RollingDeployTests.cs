@@ -8,8 +8,8 @@ namespace RxRelay.IntegrationTests.ClusterOnPostgres;
 
 /// <summary>
 /// SIGTERM in cluster mode, for real (in-process host on Kestrel, directory in PostgreSQL): the row turns
-/// <c>draining</c> at once and <c>/health</c> answers 503, requests are still served for the drain delay, refused
-/// after it, the worker is drained, and the row goes last.
+/// <c>draining</c> at once and <c>/health</c> answers 503, requests are still served for the drain delay, the worker
+/// is drained while a late request is still accepted and forwarded to a peer, and the row goes last.
 /// </summary>
 [Collection(PostgresTests.Name)]
 public sealed class RollingDeployTests(SharedPostgres postgres)
@@ -21,7 +21,7 @@ public sealed class RollingDeployTests(SharedPostgres postgres)
     private static readonly TimeSpan TimerGranularity = TimeSpan.FromMilliseconds(15);
 
     [PostgresFact]
-    public async Task StopAsync_ClusterMode_DrainingThenServedDuringDelayThenRefusedThenRowGone()
+    public async Task StopAsync_ClusterMode_DrainingThenServedDuringDelayThenLateRequestForwardedThenRowGone()
     {
         var (name, database) = await ClusterReplicas.CreateDatabaseAsync(postgres);
         await using var b = await ClusterReplicas.StartAsync(database, "replica-b");
@@ -55,9 +55,14 @@ public sealed class RollingDeployTests(SharedPostgres postgres)
 
         Assert.Equal("""{"type":"graceful_shutdown","reason":"proxy server shutting down","drain_timeout_secs":10}""", await worker.ReceiveTextAsync(TimeSpan.FromSeconds(15)));
         var drainedAt = clock.Elapsed;
+        var (peerWorker, _) = await ScriptedWorker.RegisterAsync(b, "moved"); // where A's worker would reconnect to
+        await using (peerWorker)
         using (var late = await RawHttp.PostAsync(a.Port, "/v1/chat/completions", Wire.ChatBody(content: "three")))
         {
-            InferenceRouteTests.AssertUnavailable(await late.ReadResponseAsync(), "Service temporarily unavailable while workers shut down");
+            var forwarded = await peerWorker.ReceiveTextAsync(); // queued on A (its worker drains), forwarded to B
+            Assert.Contains("three", forwarded, StringComparison.Ordinal);
+            await peerWorker.SendCompleteAsync("request-1", 200, """{"content-type":"application/json"}""", "{\"n\":3}");
+            Assert.Equal("{\"n\":3}", (await late.ReadResponseAsync()).Body);
         }
 
         Assert.Equal("draining", await StateAsync(name));

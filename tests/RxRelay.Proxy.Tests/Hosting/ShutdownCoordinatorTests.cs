@@ -12,7 +12,8 @@ namespace RxRelay.Proxy.Tests.Hosting;
 
 /// <summary>
 /// The SIGTERM sequence in virtual time. Cluster mode: <c>draining</c> at once, normal service for the drain
-/// delay, then the drain, then the wait for no live request. Single mode: the drain alone, as before.
+/// delay, then the workers' drain while requests are still accepted, until nothing is queued. Single mode: the
+/// drain alone, as before.
 /// </summary>
 public sealed class ShutdownCoordinatorTests : IAsyncDisposable
 {
@@ -56,7 +57,7 @@ public sealed class ShutdownCoordinatorTests : IAsyncDisposable
         _dispatcher.OnComplete(workerId, new ResponseComplete(requestId, 200, new Dictionary<string, string>(StringComparer.Ordinal), "ok"));
 
     [Fact]
-    public async Task StoppingAsync_ClusterMode_DrainingAtOnceServesThroughTheDelayThenDrains()
+    public async Task StoppingAsync_ClusterMode_DrainingAtOnceServesThroughTheDelayThenDrainsWorkersStillAcceptingRequests()
     {
         var sut = CreateSut(ClusterOptions());
         var worker = RegisterWorker(max: 2);
@@ -74,14 +75,14 @@ public sealed class ShutdownCoordinatorTests : IAsyncDisposable
 
         _time.Advance(TimeSpan.FromTicks(1));
         Assert.Equal(new GracefulShutdown("proxy server shutting down", 10), await _worker.ShutdownReceived.Task.WaitAsync(Bound));
-        Assert.True(_state.IsDraining);
+        Assert.False(_state.IsDraining); // still accepted: queued, then forwarded to a peer
         Complete(worker, "request-1");
         Assert.False(stopping.IsCompleted);
         Complete(worker, "request-2");
 
         await stopping.WaitAsync(Bound);
         Assert.Equal([(1000, "graceful shutdown complete")], _worker.Closes);
-        Assert.True(_state.Expired.IsCancellationRequested);
+        Assert.False(_state.Expired.IsCancellationRequested); // nothing waits: no 503 for anyone
     }
 
     [Fact]
@@ -99,9 +100,9 @@ public sealed class ShutdownCoordinatorTests : IAsyncDisposable
         Assert.True(_dispatcher.Drained.IsCompleted);
         Assert.False(stopping.IsCompleted);
         Assert.False(_state.Expired.IsCancellationRequested);
-        Assert.True(_dispatcher.Cancel("request-2", CancelReason.ClientDisconnect)); // forwarded away, or its client left
+        Assert.True(_dispatcher.Cancel("request-2", CancelReason.ClientDisconnect)); // its client left (or a peer took it)
         await stopping.WaitAsync(Bound);
-        Assert.True(_state.Expired.IsCancellationRequested);
+        Assert.False(_state.Expired.IsCancellationRequested);
     }
 
     [Fact]
@@ -114,13 +115,14 @@ public sealed class ShutdownCoordinatorTests : IAsyncDisposable
         var stopping = sut.StoppingAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(2));
         await drainWait.WaitAsync(Bound);
-        Assert.True(_state.IsDraining);
+        Assert.False(_state.IsDraining);
         _time.Advance(ShutdownTimeout + ShutdownCoordinator.Slack - TimeSpan.FromTicks(1));
         Assert.False(stopping.IsCompleted);
 
         _time.Advance(TimeSpan.FromTicks(1));
         await stopping.WaitAsync(Bound);
-        Assert.True(_state.Expired.IsCancellationRequested);
+        Assert.True(_state.Expired.IsCancellationRequested); // what still waits is answered 503
+        Assert.True(_state.IsDraining);
     }
 
     [Fact]
