@@ -100,6 +100,32 @@ internal sealed class Replica : IDisposable
         return json.RootElement.GetProperty("queue_depth").GetInt32();
     }
 
+    /// <summary><c>POST /admin/keys</c>: returns the new key's id and its one-time secret.</summary>
+    public async Task<(string Id, string Secret)> CreateKeyAsync(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/keys") { Content = Json($$"""{"name":"{{name}}"}""") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClusterRig.AdminToken);
+        using var bound = new CancellationTokenSource(Bounds.Prompt);
+        using var response = await Http.SendAsync(request, bound.Token);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(bound.Token));
+        return (json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary><c>DELETE /admin/keys/{id}</c>: returns the status.</summary>
+    public async Task<int> RevokeKeyAsync(string id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/admin/keys/{id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClusterRig.AdminToken);
+        using var bound = new CancellationTokenSource(Bounds.Prompt);
+        using var response = await Http.SendAsync(request, bound.Token);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>POSTs to this replica and reads the whole answer, bounded.</summary>
+    public Task<(int Status, string Body)> SendAsync(string path, string body, string? apiKey = null, TimeSpan? timeout = null) =>
+        ClusterRig.SendAsync(Http, path, body, apiKey, timeout);
+
     /// <summary>POSTs a JSON body to this replica; returns when the headers arrive.</summary>
     public Task<HttpResponseMessage> PostAsync(string path, string body, string? apiKey = null, CancellationToken cancellationToken = default) =>
         ClusterRig.PostAsync(Http, path, body, apiKey, cancellationToken);
