@@ -23,31 +23,51 @@ internal static class ClusterBackend
     /// <summary>The deterministic answer.</summary>
     public static async Task AnswerAsync(BackendCall call)
     {
-        if (!IsStreaming(call))
+        if (!IsStreaming(call.Body))
         {
-            await call.RespondAsync(200, $$"""{"path":"{{call.Path}}","digest":"{{Digest(call.Body)}}"}""", ("content-type", "application/json"));
+            await call.RespondAsync(200, Json(call.Path, call.Body), ("content-type", "application/json"));
             return;
         }
 
         await call.StartStreamAsync();
-        foreach (var piece in StreamPieces(call))
+        foreach (var piece in StreamPieces(call.Path, call.Body))
         {
             await call.WriteChunkAsync(piece);
         }
     }
 
-    /// <summary>The events of a streamed answer, in order.</summary>
-    public static IReadOnlyList<string> StreamPieces(BackendCall call)
+    /// <summary>Streams answer their first event and then hold until released or aborted; the rest is answered.</summary>
+    public static async Task HoldStreamsAsync(BackendCall call)
     {
-        var digest = Digest(call.Body);
-        var end = call.Path == Bodies.MessagesPath ? Sse.Anthropic("message_stop", """{"type":"message_stop"}""") : Sse.Done;
-        return [Piece(call.Path, digest, 1), Piece(call.Path, digest, 2), Piece(call.Path, digest, 3), end];
+        if (!IsStreaming(call.Body))
+        {
+            await AnswerAsync(call);
+            return;
+        }
+
+        await call.StartStreamAsync();
+        await call.WriteChunkAsync(StreamPieces(call.Path, call.Body)[0]);
+        await call.HoldAsync();
     }
 
-    /// <summary>The first event of a stream (what a held stream has sent).</summary>
-    public static string FirstPiece(BackendCall call) => StreamPieces(call)[0];
+    /// <summary>The whole body a client gets for <paramref name="request"/> when all goes well.</summary>
+    public static string Expected(ClusterRequest request) =>
+        request.Stream ? string.Concat(StreamPieces(request.Path, request.Body)) : Json(request.Path, request.Body);
 
-    public static bool IsStreaming(BackendCall call) => call.Body.Contains("\"stream\":true", StringComparison.Ordinal);
+    /// <summary>The first event of the stream <paramref name="request"/> gets.</summary>
+    public static string FirstPiece(ClusterRequest request) => StreamPieces(request.Path, request.Body)[0];
+
+    /// <summary>The events of a streamed answer, in order.</summary>
+    public static IReadOnlyList<string> StreamPieces(string path, string body)
+    {
+        var digest = Digest(body);
+        var end = path == Bodies.MessagesPath ? Sse.Anthropic("message_stop", """{"type":"message_stop"}""") : Sse.Done;
+        return [Piece(path, digest, 1), Piece(path, digest, 2), Piece(path, digest, 3), end];
+    }
+
+    public static bool IsStreaming(string body) => body.Contains("\"stream\":true", StringComparison.Ordinal);
+
+    private static string Json(string path, string body) => $$"""{"path":"{{path}}","digest":"{{Digest(body)}}"}""";
 
     private static string Piece(string path, string digest, int index) =>
         path == Bodies.MessagesPath
