@@ -140,6 +140,7 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         await Task.WhenAll(programs.Select(p => p.DisposeAsync().AsTask()));
         if (Nginx is not null)
         {
+            var accessLog = Nginx.AccessLog();
             await Nginx.DisposeAsync();
             foreach (var line in Nginx.Process.Lines)
             {
@@ -147,7 +148,7 @@ internal sealed partial class ClusterRig : IAsyncDisposable
             }
 
             _output.WriteLine("nginx access log:");
-            _output.WriteLine(Nginx.AccessLog());
+            _output.WriteLine(accessLog);
         }
 
         foreach (var line in programs.SelectMany(p => p.Lines))
