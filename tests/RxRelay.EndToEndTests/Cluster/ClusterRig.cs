@@ -69,8 +69,6 @@ internal sealed partial class ClusterRig : IAsyncDisposable
         return rig;
     }
 
-    public Replica Replica(string id) => Replicas.Single(r => r.Id == id);
-
     /// <summary>Keeps <paramref name="resource"/> alive until the rig is disposed (after the programs).</summary>
     public T Own<T>(T resource)
         where T : IAsyncDisposable
@@ -113,7 +111,7 @@ internal sealed partial class ClusterRig : IAsyncDisposable
 
     internal static Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string body, string? apiKey, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = global::RxRelay.EndToEndTests.Cluster.Replica.Json(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Replica.Json(body) };
         if (apiKey is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
