@@ -53,8 +53,13 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
         _view = ClusterViewStream.Create(ReplicaId, _signals.AsObservable(), ReadAsync, timing, scheduler)
             .Do(v =>
             {
+                var members = Current.Peers.Select(p => (p.ReplicaId, p.Epoch, p.State));
+                var changed = !members.SequenceEqual(v.Peers.Select(p => (p.ReplicaId, p.Epoch, p.State)));
                 Current = v;
-                ClusterLog.ViewChanged(logger, v.Peers.Count, new PeerIds(v));
+                if (changed)
+                {
+                    ClusterLog.ViewChanged(logger, v.Peers.Count, new PeerIds(v)); // offers change all the time: only who is there is logged
+                }
             })
             .Replay(1);
     }

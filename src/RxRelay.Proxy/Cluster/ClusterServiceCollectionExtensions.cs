@@ -10,7 +10,10 @@ namespace RxRelay.Proxy.Cluster;
 /// <summary>Registers the replica directory in cluster mode; in single replica mode, nothing.</summary>
 internal static class ClusterServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="ClusterDirectory"/> as a hosted service when <c>--peer-listen</c> is set (the database is then registered too).</summary>
+    /// <summary>
+    /// Adds <see cref="ClusterDirectory"/> and <see cref="ClusterForwarder"/> as hosted services when <c>--peer-listen</c>
+    /// is set (the database is then registered too).
+    /// </summary>
     public static IServiceCollection AddClusterDirectory(this IServiceCollection services, ProxyOptions options, TimeProvider time)
     {
         if (!options.Cluster.IsEnabled)
@@ -37,6 +40,17 @@ internal static class ClusterServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<ClusterDirectory>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<ClusterDirectory>());
+        services.AddSingleton(sp => new ClusterForwarder(
+            sp.GetRequiredService<Dispatcher>(),
+            sp.GetRequiredService<ClusterDirectory>(),
+            sp.GetRequiredService<PeerClient>(),
+            options,
+            sp.GetRequiredService<DirectoryTiming>(),
+            TaskPoolScheduler.Default,
+            time,
+            sp.GetRequiredService<Monitoring.ProxyMetrics>(),
+            sp.GetRequiredService<ILogger<ClusterForwarder>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterForwarder>());
         return services;
     }
 }

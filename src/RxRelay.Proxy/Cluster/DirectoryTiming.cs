@@ -37,6 +37,12 @@ internal sealed record DirectoryTiming
     /// <summary>Idle time after which the LISTEN connection is pinged, so a dead one is noticed.</summary>
     public TimeSpan ListenPingInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a peer that could not be reached gets no forwards (unless it restarts first): about one heartbeat
+    /// and one directory read, so a peer that is really gone has left the view by then.
+    /// </summary>
+    public TimeSpan SuspectFor { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Longest the row deletion may hold up a graceful stop.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

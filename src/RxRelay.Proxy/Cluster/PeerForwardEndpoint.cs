@@ -113,6 +113,7 @@ internal sealed partial class PeerForwardEndpoint(
                 await WorkerResponseWriter.WriteAsync(context, completed.Response);
                 break;
             case RequestEvent.Chunk chunk:
+                context.Response.Headers[PeerProtocol.AnswerHeader] = PeerProtocol.StreamAnswer;
                 await inference.StreamAsync(context, handle, chunk, observation: null);
                 break;
             case RequestEvent.Failed failed:

@@ -41,6 +41,15 @@ internal static class PeerProtocol
     /// <summary>Set on every answer of the peer listener that is not a worker's answer.</summary>
     public const string RefusalHeader = "x-rxrelay-refusal";
 
+    /// <summary>
+    /// Set (to <see cref="StreamAnswer"/>) on an answer that is a started event stream: its body is the chunks, in
+    /// order, then possibly the SSE error event. Without it the answer is the worker's whole non-streaming response.
+    /// </summary>
+    public const string AnswerHeader = "x-rxrelay-answer";
+
+    /// <summary>The value of <see cref="AnswerHeader"/> on a streamed answer.</summary>
+    public const string StreamAnswer = "stream";
+
     /// <summary>The envelope version this replica writes and accepts.</summary>
     public const int Version = 1;
 

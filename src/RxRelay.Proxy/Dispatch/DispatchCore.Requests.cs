@@ -75,7 +75,8 @@ internal sealed partial class DispatchCore
     }
 
     /// <summary>
-    /// The client went away. Queued → removed, nothing sent. In flight → exactly one <c>cancel</c> to its
+    /// The client went away. Queued → removed, nothing sent. Forwarded to a peer → the peer call is aborted (the peer
+    /// cancels it on its worker). In flight → exactly one <c>cancel</c> to its
     /// worker and the slot is freed at once (upstream keeps it until a <c>response_complete</c> its own
     /// workers never send); later frames for it from that worker are dropped. Either way the request's
     /// stream ends with <see cref="DispatchFailureKind.Canceled"/>. False when the id is not live.
@@ -87,6 +88,10 @@ internal sealed partial class DispatchCore
         {
             _queue.Remove(request);
             Finish(request, new RequestEvent.Failed(DispatchFailure.Of(DispatchFailureKind.Canceled)));
+        }
+        else if (request.Peer is not null)
+        {
+            EndForward(request, new RequestEvent.Failed(DispatchFailure.Of(DispatchFailureKind.Canceled))); // the peer call's abort cancels on its worker
         }
         else
         {

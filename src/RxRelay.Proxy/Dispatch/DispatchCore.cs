@@ -369,6 +369,7 @@ internal sealed partial class DispatchCore : IDisposable
         _queue.ExpireDueAndRearm();
         _outliers.Rearm();
         _drain.CompleteIfEmpty(_workers.Count);
+        SignalQueued();
     }
 
     private void ExpireQueued(PendingRequest request) => Fail(request, DispatchFailureKind.QueueTimeout);

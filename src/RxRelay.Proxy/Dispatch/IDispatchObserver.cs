@@ -8,6 +8,12 @@ internal enum RequeueReason
 
     /// <summary>Its worker was ejected as an outlier before the request's first event.</summary>
     WorkerEjected,
+
+    /// <summary>
+    /// Forwarded to a peer replica, it came back before its first event: the peer's worker was lost, the peer
+    /// could not be reached, or its heartbeat expired (docs/cluster.md#forwarding).
+    /// </summary>
+    PeerLost,
 }
 
 /// <summary>
@@ -16,7 +22,10 @@ internal enum RequeueReason
 /// </summary>
 internal interface IDispatchObserver
 {
-    /// <summary>The request was assigned to <paramref name="workerId"/> (again, after a requeue).</summary>
+    /// <summary>
+    /// The request was assigned to <paramref name="workerId"/> (again, after a requeue); for a request forwarded
+    /// to a peer replica, <c>peer/</c> + the peer's replica id.
+    /// </summary>
     void Dispatched(string workerId);
 
     /// <summary>The request left its worker and was queued or offered again.</summary>

@@ -27,4 +27,13 @@ internal sealed class PendingRequest(long sequence, SubmitRequest submit, DateTi
     /// its worker fails it with <see cref="DispatchFailureKind.WorkerLost"/> (or mid-stream, as any stream).
     /// </summary>
     public bool RunsNow { get; init; }
+
+    /// <summary>
+    /// The peer replica it was forwarded to (<see cref="DispatchCore.TakeForPeer"/>); null while queued or on a
+    /// local worker. A forwarded request is off the queue and off every local worker, yet still live here.
+    /// </summary>
+    public string? Peer { get; set; }
+
+    /// <summary>Cancelled when the request ends here while on a peer (client gone, too slow): aborts the peer call.</summary>
+    public CancellationTokenSource? PeerCall { get; set; }
 }

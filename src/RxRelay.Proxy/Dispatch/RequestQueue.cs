@@ -54,6 +54,9 @@ internal sealed class RequestQueue : IDisposable
 
     public int Count => _all.Count;
 
+    /// <summary>Requests ever added (requeues included); grows by one per <see cref="Add"/>.</summary>
+    public long Added { get; private set; }
+
     /// <summary>The request whose deadline comes first.</summary>
     public PendingRequest? Earliest => _all.Count == 0 ? null : _all.Min;
 
@@ -75,6 +78,7 @@ internal sealed class RequestQueue : IDisposable
     public void Add(PendingRequest request, bool unserved = false)
     {
         _all.Add(request);
+        Added++;
         var model = request.Submit.Model;
         if (!_byModel.TryGetValue(model, out var set)) _byModel[model] = set = new SortedSet<PendingRequest>(ByAge);
         set.Add(request);
@@ -129,6 +133,31 @@ internal sealed class RequestQueue : IDisposable
             if (!_byModel.TryGetValue(model, out var set)) continue;
             var candidate = set.Min!;
             if (best is null || ByAge.Compare(candidate, best) < 0) best = candidate;
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The oldest queued request one of <paramref name="offered"/> covers (<see cref="ModelKey.Covers"/>); O(keys)
+    /// lookups when requests of other providers do not share the models. Tenant-bound requests qualify: a peer's
+    /// shared workers serve every key.
+    /// </summary>
+    public PendingRequest? EarliestMatching(IReadOnlyCollection<ModelKey> offered)
+    {
+        PendingRequest? best = null;
+        foreach (var key in offered)
+        {
+            Visits++;
+            var candidates = key.Model == ModelList.Wildcard ? _all : _byModel.GetValueOrDefault(key.Model);
+            if (candidates is null) continue;
+            foreach (var request in candidates)
+            {
+                if (best is not null && ByAge.Compare(request, best) >= 0) break; // nothing older further on
+                if (request.Submit.Provider != key.Provider) continue;
+                best = request;
+                break;
+            }
         }
 
         return best;

@@ -28,6 +28,7 @@ internal sealed class ProxyMetrics
     private readonly Histogram<double> _queueWait;
     private readonly Counter<long> _requeues;
     private readonly Counter<long> _workerSessions;
+    private readonly Counter<long> _peerForwards;
     private readonly RegisteredModels _models;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>; the gauges observe <paramref name="dispatcher"/>.</summary>
@@ -42,6 +43,7 @@ internal sealed class ProxyMetrics
         _queueWait = meter.CreateHistogram("rxrelay.queue.wait", "s", "Arrival to first dispatch to a worker (0 when a worker had room)", advice: SecondsAdvice);
         _requeues = meter.CreateCounter<long>("rxrelay.requeues", description: "Requests taken off a worker and queued or offered again");
         _workerSessions = meter.CreateCounter<long>("rxrelay.worker.sessions", description: "Worker registrations and session ends by cause");
+        _peerForwards = meter.CreateCounter<long>("rxrelay.peer.forwards", description: "Queued requests forwarded to a peer replica, by how the forward ended (cluster mode)");
         meter.CreateObservableGauge("rxrelay.queue.depth", () => PerModel(dispatcher.GetGauges().QueueDepth), description: "Queued requests");
         meter.CreateObservableGauge("rxrelay.requests.in_flight", () => PerModel(dispatcher.GetGauges().InFlight), description: "Requests assigned to a worker");
         meter.CreateObservableGauge("rxrelay.workers", () => Workers(dispatcher.GetGauges()), description: "Registered workers by state");
@@ -79,9 +81,20 @@ internal sealed class ProxyMetrics
         _requests.Add(1, tags);
     }
 
+    /// <summary>
+    /// Counts one forward to a peer by how it ended: <c>served</c>, <c>no_capacity</c>, <c>worker_lost</c>,
+    /// <c>unreachable</c>, <c>refused</c>, <c>aborted</c>, <c>abandoned</c> or <c>broken</c> (docs/cluster.md#forwarding).
+    /// </summary>
+    public void Forwarded(string outcome) => _peerForwards.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
     /// <summary>One request went back to the queue.</summary>
     public void Requeued(RequeueReason reason) =>
-        _requeues.Add(1, new KeyValuePair<string, object?>("reason", reason == RequeueReason.WorkerLost ? "worker_lost" : "worker_ejected"));
+        _requeues.Add(1, new KeyValuePair<string, object?>("reason", reason switch
+        {
+            RequeueReason.WorkerLost => "worker_lost",
+            RequeueReason.WorkerEjected => "worker_ejected",
+            _ => "peer_lost",
+        }));
 
     /// <summary>A worker registered, or its session ended for <paramref name="sessionEvent"/>.</summary>
     public void WorkerSession(WorkerSessionEvent sessionEvent) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,11 +75,23 @@ internal sealed class PeerPair : IAsyncDisposable
         await A.DisposeAsync();
     }
 
-    // The peer URL is only written to the directory, which these tests do not read: forwards name B's port directly.
-    private static Task<ProxyTestHost> StartReplicaAsync(string database, string replicaId) =>
-        ProxyTestHost.StartAsync(options => options with
+    /// <summary>The directory view of <paramref name="host"/>'s replica.</summary>
+    public static ClusterDirectory DirectoryOf(ProxyTestHost host) => host.App.Services.GetRequiredService<ClusterDirectory>();
+
+    /// <summary>Waits until A's view shows B offering a free slot for <paramref name="model"/> (B's worker registered and announced).</summary>
+    public Task BOfferSeenByAAsync(string model = ScriptedWorker.Model, long free = 1) =>
+        ProxyTestHost.EventuallyAsync(
+            () => Task.FromResult(DirectoryOf(A).Current.Peers.Any(p => p.ReplicaId == "replica-b" && p.Offer.FreeFor(ProxyTestHost.Provider, model) >= free)),
+            $"A sees B offering {free} free slot(s) for {model}");
+
+    // Each replica's peer URL is its real peer listener, so A's forwarder reaches B through the directory.
+    private static Task<ProxyTestHost> StartReplicaAsync(string database, string replicaId)
+    {
+        var port = FreePort.Next();
+        return ProxyTestHost.StartAsync(host: b => { if (Environment.GetEnvironmentVariable("DEBUG_PAIR") is not null) b.Logging.AddConsole(); b.Logging.SetMinimumLevel(LogLevel.Debug); }, configure: options => options with
         {
             DatabaseConnectionString = database,
-            Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:9/", PeerSecret = PeerSecret, ReplicaId = replicaId },
+            Cluster = new ClusterOptions { PeerListen = $"127.0.0.1:{port}", PeerUrl = $"http://127.0.0.1:{port}/", PeerSecret = PeerSecret, ReplicaId = replicaId },
         });
+    }
 }
