@@ -16,6 +16,8 @@ internal static class ClusterOptionDefinitions
             PeerSecret, static (c, v) => c with { PeerSecret = v }),
         Define("--replica-id", "RXRELAY_REPLICA_ID", "This replica's name in the directory [default: the host name]",
             ReplicaId, static (c, v) => c with { ReplicaId = v }),
+        new("--served-by-header", "RXRELAY_SERVED_BY_HEADER", "Add x-rxrelay-served-by (the replica whose worker ran it) to answers: on or off [default: off]",
+            static (o, raw) => OptionValues.OnOff(raw) is ({ } on, _) ? (o with { Cluster = o.Cluster with { ServedByHeader = on } }, null) : (null, OptionValues.OnOff(raw).Error)),
     ];
 
     /// <summary>An absolute <c>http</c> or <c>https</c> URL with a host and no query or fragment.</summary>

@@ -28,6 +28,12 @@ public sealed record ClusterOptions
     /// <summary>This replica's directory key (<c>--replica-id</c> / <c>RXRELAY_REPLICA_ID</c>); null = the host name.</summary>
     public string? ReplicaId { get; init; }
 
+    /// <summary>
+    /// Whether answers served by a worker carry <c>x-rxrelay-served-by: &lt;replica id&gt;</c>, the replica whose
+    /// worker ran the request (<c>--served-by-header on|off</c> / <c>RXRELAY_SERVED_BY_HEADER</c>) [default: off].
+    /// </summary>
+    public bool ServedByHeader { get; init; }
+
     /// <summary>True when <see cref="PeerListen"/> is set.</summary>
     public bool IsEnabled => PeerListen is not null;
 
@@ -37,7 +43,7 @@ public sealed record ClusterOptions
     /// <summary>Prints every member but the secret, so a logged options object never carries it.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"PeerListen = {PeerListen}, PeerUrl = {PeerUrl}, PeerSecret = {(PeerSecret is null ? "" : "***")}, ReplicaId = {ReplicaId}");
+        builder.Append($"PeerListen = {PeerListen}, PeerUrl = {PeerUrl}, PeerSecret = {(PeerSecret is null ? "" : "***")}, ReplicaId = {ReplicaId}, ServedByHeader = {ServedByHeader}");
         return true;
     }
 
@@ -52,6 +58,7 @@ public sealed record ClusterOptions
             Orphan(PeerUrl, "--peer-url / RXRELAY_PEER_URL");
             Orphan(PeerSecret, "--peer-secret / RXRELAY_PEER_SECRET");
             Orphan(ReplicaId, "--replica-id / RXRELAY_REPLICA_ID");
+            Orphan(ServedByHeader ? "on" : null, "--served-by-header / RXRELAY_SERVED_BY_HEADER");
             return errors;
         }
 

@@ -50,6 +50,9 @@ internal static class PeerProtocol
     /// <summary>The value of <see cref="AnswerHeader"/> on a streamed answer.</summary>
     public const string StreamAnswer = "stream";
 
+    /// <summary>On a client's answer when <c>--served-by-header on</c>: the replica id whose worker ran the request.</summary>
+    public const string ServedByHeader = "x-rxrelay-served-by";
+
     /// <summary>The envelope version this replica writes and accepts.</summary>
     public const int Version = 1;
 

@@ -97,8 +97,11 @@ internal sealed partial class DispatchCore
         if (_queue.Count > 0) Queued?.Invoke();
     }
 
+    /// <summary>Starts the worker id observers see for a forwarded request: <c>peer/&lt;replica id&gt;</c>.</summary>
+    public const string PeerWorkerPrefix = "peer/";
+
     /// <summary>The worker id observers see for a request forwarded to <paramref name="peer"/>.</summary>
-    public static string PeerWorkerId(string peer) => "peer/" + peer;
+    public static string PeerWorkerId(string peer) => PeerWorkerPrefix + peer;
 
     private PendingRequest? Forwarded(string requestId) =>
         _requests.TryGetValue(requestId, out var request) && request.Peer is not null ? request : null;

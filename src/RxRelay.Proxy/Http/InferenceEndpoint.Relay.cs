@@ -10,7 +10,13 @@ internal sealed partial class InferenceEndpoint
     /// <summary>Waits for the first event and answers accordingly: a chunk starts the SSE stream (docs/protocol.md#http-streaming).</summary>
     private async Task RelayAsync(HttpContext context, RequestHandle handle, CancellationTokenSource timeout, RequestObservation? observation)
     {
-        switch (await WaitForFirstEventAsync(context, handle, observation, timeout.Token))
+        var first = await WaitForFirstEventAsync(context, handle, observation, timeout.Token);
+        if (first is RequestEvent.Completed or RequestEvent.Chunk)
+        {
+            MarkServedBy(context, observation);
+        }
+
+        switch (first)
         {
             case RequestEvent.Completed completed:
                 var status = completed.Response.StatusCode;
@@ -129,6 +135,23 @@ internal sealed partial class InferenceEndpoint
             Cancel(handle, CancelReason.ClientDisconnect);
             context.Abort();
         }
+    }
+
+    /// <summary>
+    /// <c>x-rxrelay-served-by</c> when <c>--served-by-header on</c> (cluster mode): the peer's replica id for a forwarded
+    /// request (its observed worker is <c>peer/&lt;id&gt;</c>), else this replica's.
+    /// </summary>
+    private void MarkServedBy(HttpContext context, RequestObservation? observation)
+    {
+        if (!options.Cluster.ServedByHeader)
+        {
+            return;
+        }
+
+        context.Response.Headers[Cluster.PeerProtocol.ServedByHeader] =
+            observation?.WorkerId is { } worker && worker.StartsWith(DispatchCore.PeerWorkerPrefix, StringComparison.Ordinal)
+            ? worker[DispatchCore.PeerWorkerPrefix.Length..]
+            : options.Cluster.EffectiveReplicaId;
     }
 
     /// <summary>Bytes written between two flushes of a stream, at most (plus one chunk).</summary>

@@ -38,6 +38,7 @@ public sealed class ForwardingTests(SharedPostgres postgres)
         Assert.Equal("t-1", Assert.Single(response.Headers.GetValues("x-trace")));
         Assert.Equal("""{"id":"c-1","text":"ok ✓"}""", await response.Content.ReadAsStringAsync());
         Assert.False(response.Headers.Contains(PeerProtocol.AnswerHeader));
+        Assert.Equal("replica-b", Assert.Single(response.Headers.GetValues(PeerProtocol.ServedByHeader))); // the pair turns it on
         Assert.Equal(0, pair.A.Dispatcher.GetSnapshot().TotalQueueDepth);
     }
 
@@ -56,12 +57,34 @@ public sealed class ForwardingTests(SharedPostgres postgres)
         await worker.SendChunkAsync("request-1", "data: {\"n\":\"é\"}\n\n");
         using var response = await call;
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("replica-b", Assert.Single(response.Headers.GetValues(PeerProtocol.ServedByHeader)));
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         Assert.Equal("data: {\"n\":\"é\"}", await reader.ReadLineAsync()); // before the rest exists
         await worker.SendChunkAsync("request-1", "data: [DONE]\n\n");
         await worker.SendCompleteAsync("request-1");
 
         Assert.Equal("\ndata: [DONE]\n\n", await reader.ReadToEndAsync());
+    }
+
+    [PostgresFact]
+    public async Task LocalWorkerFree_ServedLocallyAndMarkedSo_NothingForwarded()
+    {
+        await using var pair = await PeerPair.StartAsync(postgres);
+        var (remote, _) = await ScriptedWorker.RegisterAsync(pair.B, "remote");
+        await using var _r = remote;
+        var (local, _) = await ScriptedWorker.RegisterAsync(pair.A, "local");
+        await using var _l = local;
+        await pair.BOfferSeenByAAsync();
+        using var client = pair.A.CreateClient();
+
+        var call = client.PostAsync("/v1/chat/completions", Json(Wire.ChatBody()));
+        await local.ReceiveTextAsync();
+        await local.SendCompleteAsync("request-1", 200, "{}", "local");
+
+        using var response = await call;
+        Assert.Equal("local", await response.Content.ReadAsStringAsync());
+        Assert.Equal("replica-a", Assert.Single(response.Headers.GetValues(PeerProtocol.ServedByHeader)));
+        await remote.AssertSilentAsync(TimeSpan.FromMilliseconds(200));
     }
 
     [PostgresFact]

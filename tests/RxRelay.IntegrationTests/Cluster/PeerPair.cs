@@ -91,7 +91,7 @@ internal sealed class PeerPair : IAsyncDisposable
         return ProxyTestHost.StartAsync(host: b => { if (Environment.GetEnvironmentVariable("DEBUG_PAIR") is not null) b.Logging.AddConsole(); b.Logging.SetMinimumLevel(LogLevel.Debug); }, configure: options => options with
         {
             DatabaseConnectionString = database,
-            Cluster = new ClusterOptions { PeerListen = $"127.0.0.1:{port}", PeerUrl = $"http://127.0.0.1:{port}/", PeerSecret = PeerSecret, ReplicaId = replicaId },
+            Cluster = new ClusterOptions { PeerListen = $"127.0.0.1:{port}", PeerUrl = $"http://127.0.0.1:{port}/", PeerSecret = PeerSecret, ReplicaId = replicaId, ServedByHeader = true },
         });
     }
 }

@@ -108,6 +108,23 @@ public sealed class ClusterOptionsTests
             ],
             Parse(["--peer-url", "http://10.0.0.5:7070", "--replica-id", "a"]).Errors);
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("on", true)]
+    [InlineData("OFF", false)]
+    public void Parse_ServedByHeader_OffUnlessOn(string? value, bool expected)
+    {
+        var env = value is null ? null : new Dictionary<string, string> { ["RXRELAY_SERVED_BY_HEADER"] = value };
+
+        Assert.Equal(expected, Parse(Cluster(), env).Options!.Cluster.ServedByHeader);
+    }
+
+    [Fact]
+    public void Parse_ServedByHeaderWithoutPeerListen_Refused() =>
+        Assert.Equal(
+            ["error: --served-by-header / RXRELAY_SERVED_BY_HEADER applies only in cluster mode: set --peer-listen / RXRELAY_PEER_LISTEN too"],
+            Parse(["--served-by-header", "on"]).Errors);
+
     [Fact]
     public void Parse_PeerListenSameAsListen_Refused() =>
         Assert.Equal(
@@ -133,7 +150,7 @@ public sealed class ClusterOptionsTests
     [Fact]
     public void ToString_SecretMasked() =>
         Assert.Equal(
-            "ClusterOptions { PeerListen = 10.0.0.5:7070, PeerUrl = http://10.0.0.5:7070, PeerSecret = ***, ReplicaId =  }",
+            "ClusterOptions { PeerListen = 10.0.0.5:7070, PeerUrl = http://10.0.0.5:7070, PeerSecret = ***, ReplicaId = , ServedByHeader = False }",
             Parse(Cluster()).Options!.Cluster.ToString());
 
     [Fact]
