@@ -40,6 +40,7 @@ public sealed class ClusterDatabaseOutageScenarios(ClusterDatabase database, ITe
             async () => await rig.RowsAsync() is { Count: 3 } rows && rows.All(r => r.Age < Fresh), Bounds.Prompt, "every row fresh");
         var forwarded = await Send(other, 99, key);
         var converged = back.Elapsed;
+        output.WriteLine($"{during.Count} requests during the outage; converged {converged.TotalMilliseconds:0} ms after the database's return");
 
         Assert.True(during.Count >= 20, $"only {during.Count} requests during the outage");
         Assert.All(during, answer => Assert.Equal(200, answer.Status));

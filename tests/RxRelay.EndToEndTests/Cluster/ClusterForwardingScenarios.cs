@@ -22,6 +22,7 @@ public sealed partial class ClusterForwardingScenarios(ClusterDatabase database,
         var registered = Stopwatch.StartNew();
         var converged = await ModelsConvergedAsync(rig);
         var afterRegistration = registered.Elapsed;
+        output.WriteLine($"/v1/models converged={converged} after {afterRegistration.TotalMilliseconds:0} ms");
         var holder = await rig.WhereIsAsync("worker-1");
         var requests = ClusterRequest.Mixed(RequestCount);
 

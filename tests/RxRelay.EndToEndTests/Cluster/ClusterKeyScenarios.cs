@@ -33,6 +33,7 @@ public sealed class ClusterKeyScenarios(ClusterDatabase database, ITestOutputHel
         var refused = await Task.WhenAll(rig.Replicas.Select(r => Eventually.UntilAsync(
             async () => await r.SendAsync(request.Path, request.Body, secret) == (401, InvalidKey), Bounds.Prompt, $"the key refused by {r.Id}")));
 
+        output.WriteLine($"accepted after {accepted.TotalMilliseconds:0} ms; refused after {string.Join(", ", refused.Select(e => $"{e.TotalMilliseconds:0}"))} ms");
         Assert.All(refused, elapsed => Assert.True(elapsed <= Propagation, $"refused after {elapsed.TotalMilliseconds:0} ms"));
         Assert.All(await Task.WhenAll(rig.Replicas.Select(r => r.SendAsync(request.Path, request.Body, secret))), answer => Assert.Equal((401, InvalidKey), answer));
     }

@@ -39,6 +39,7 @@ public sealed class ClusterPauseScenarios(ClusterDatabase database, ITestOutputH
             async () => (await ClusterLoad.SendAsync(frozen.Http, ClusterRequest.Of(1), Bounds.Prompt)).IsExpected, Bounds.Prompt, $"{frozen.Id} serving again");
         var rejoined = resumed.Elapsed;
         var outcomes = await load.StopAsync();
+        output.WriteLine($"{outcomes.Count} requests, slowest {outcomes.Max(o => o.Elapsed).TotalMilliseconds:0} ms; rejoined {rejoined.TotalMilliseconds:0} ms after SIGCONT");
 
         Assert.True(staleRow.Age > TimeSpan.FromSeconds(5), $"the frozen replica's heartbeat was only {staleRow.Age.TotalSeconds:0.0} s old");
         Assert.True(rejoined <= Rejoin, $"rejoined {rejoined.TotalMilliseconds:0} ms after SIGCONT");

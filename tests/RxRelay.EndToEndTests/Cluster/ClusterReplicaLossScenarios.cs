@@ -37,6 +37,7 @@ public sealed partial class ClusterReplicaLossScenarios(ClusterDatabase database
         var killed = Stopwatch.StartNew();
         var served = await Task.WhenAll(queued);
         var allServed = killed.Elapsed;
+        output.WriteLine($"queued requests all served {allServed.TotalMilliseconds:0} ms after the kill");
         var ended = await Task.WhenAll(streams.Select(s => s.ReadToEndAsync(Bounds.Prompt)));
 
         Assert.All(served, outcome => Assert.True(outcome.IsExpected, outcome.ToString()));
@@ -86,6 +87,7 @@ public sealed partial class ClusterReplicaLossScenarios(ClusterDatabase database
         // The slot R1 held is free when the next request runs on it (one waits on the holder or on the third replica).
         await rig.Backend.WaitForCallAsync(2, Bounds.Prompt);
         var slotFree = killed.Elapsed;
+        output.WriteLine($"the slot ran its next request {slotFree.TotalMilliseconds:0} ms after the kill");
 
         Assert.Equal(2, onVictim); // R2 and the nginx request round robin gave it
         Assert.True(slotFree <= TimeSpan.FromSeconds(1), $"the slot ran its next request {slotFree.TotalMilliseconds:0} ms after the kill");

@@ -30,6 +30,7 @@ public sealed class ClusterWorkerLossScenarios(ClusterDatabase database, ITestOu
         var (_, secondOn) = await rig.StartWorkerAvoidingAsync("worker-2", [firstOn], backend: second.BaseAddress);
         await first.KillAsync();
         var outcome = await answer;
+        output.WriteLine($"answered {sent.Elapsed.TotalMilliseconds:0} ms after it was sent");
 
         Assert.True(outcome.IsExpected, outcome.ToString());
         Assert.True(sent.Elapsed < TimeSpan.FromSeconds(RequestTimeoutSecs), $"answered after {sent.Elapsed.TotalMilliseconds:0} ms");
