@@ -1,11 +1,12 @@
 using RxRelay.Testing.Databases;
+using RxRelay.Testing.Tools;
 
 namespace RxRelay.EndToEndTests.Cluster;
 
 /// <summary>
 /// One throwaway PostgreSQL server per test class (initdb costs seconds); each test gets a fresh database in
-/// it (<see cref="CreateAsync"/>), so no directory row or key outlives its test. Not started where
-/// PostgreSQL is missing (the tests are skipped there by <see cref="ClusterFactAttribute"/>).
+/// it (<see cref="CreateAsync"/>), so no directory row or key outlives its test. Not started where the
+/// scenarios are skipped (<see cref="ClusterFactAttribute"/>).
 /// </summary>
 public sealed class ClusterDatabase : IAsyncLifetime
 {
@@ -20,7 +21,8 @@ public sealed class ClusterDatabase : IAsyncLifetime
     /// <inheritdoc/>
     public async Task InitializeAsync()
     {
-        if (PostgresInstallation.BinDirectory is not null)
+        // Not where the scenarios are skipped (no PostgreSQL, or no nginx outside CI): initdb costs seconds.
+        if (PostgresInstallation.BinDirectory is not null && NginxInstallation.SkipReason is null)
         {
             _server = await PostgresServer.StartNewAsync();
         }
