@@ -64,7 +64,8 @@ internal sealed record BenchOptions
     public bool Help { get; init; }
 
     public const string Usage = """
-        rxrelay-bench: direct vs one-hop YARP vs RxRelay on loopback, plus an idle-worker scale cell.
+        rxrelay-bench: direct vs one-hop YARP vs RxRelay on loopback, plus an idle-worker scale cell;
+        with --cluster, a request forwarded between two cluster replicas vs the same request run locally.
 
         usage: rxrelay-bench [options]
           --duration SECS        measured seconds per load cell [default: 10]
