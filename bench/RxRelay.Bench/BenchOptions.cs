@@ -47,6 +47,16 @@ internal sealed record BenchOptions
     /// <summary><c>--micro</c>: run the BenchmarkDotNet codec micro-benchmarks instead of the load cells.</summary>
     public bool Micro { get; init; }
 
+    /// <summary>
+    /// <c>--cluster</c>: instead of the direct/yarp/rxrelay cells, measure a request forwarded between two cluster
+    /// replicas against the same request run locally (a throwaway PostgreSQL, two proxies, one worker). Its rounds
+    /// default to <see cref="DefaultClusterRounds"/>.
+    /// </summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>Rounds of the cluster cell when <c>--rounds</c> is not given: local and forwarded alternate, and one round is too noisy here.</summary>
+    public const int DefaultClusterRounds = 3;
+
     /// <summary>Set when parsing failed; the text names the flag.</summary>
     public string? Error { get; init; }
 
@@ -54,7 +64,8 @@ internal sealed record BenchOptions
     public bool Help { get; init; }
 
     public const string Usage = """
-        rxrelay-bench: direct vs one-hop YARP vs RxRelay on loopback, plus an idle-worker scale cell.
+        rxrelay-bench: direct vs one-hop YARP vs RxRelay on loopback, plus an idle-worker scale cell;
+        with --cluster, a request forwarded between two cluster replicas vs the same request run locally.
 
         usage: rxrelay-bench [options]
           --duration SECS        measured seconds per load cell [default: 10]
@@ -71,6 +82,11 @@ internal sealed record BenchOptions
           --publish-dir DIR      published programs [default: <repo>/artifacts/publish]
           --out FILE             results JSON [default: <repo>/artifacts/bench/results.json]
           --micro                run the ProtocolCodec micro-benchmarks (BenchmarkDotNet) instead
+          --cluster              run the cluster cell instead: the --cells load at cluster replica B (local,
+                                 its own worker) and at replica A (no worker: every request forwarded to B),
+                                 alternated per cell and round, medians and forwarded-vs-local cost reported;
+                                 needs PostgreSQL's server programs (initdb, pg_ctl; RXRELAY_PG_BIN) [default
+                                 rounds: 3; results: <repo>/artifacts/bench/cluster.json]
           --help                 this text
 
         Exit code 0 only when every request of every cell succeeded and every requested target ran.
@@ -80,9 +96,11 @@ internal sealed record BenchOptions
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
+        var roundsGiven = false;
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
+            roundsGiven |= flag == "--rounds";
             string Next() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{flag} needs a value");
             try
             {
@@ -108,6 +126,7 @@ internal sealed record BenchOptions
                     "--publish-dir" => options with { PublishDirectory = Next() },
                     "--out" => options with { OutputFile = Next() },
                     "--micro" => options with { Micro = true },
+                    "--cluster" => options with { Cluster = true },
                     "--help" or "-h" => options with { Help = true },
                     _ => throw new FormatException($"unknown flag '{flag}' (see --help)"),
                 };
@@ -118,7 +137,11 @@ internal sealed record BenchOptions
             }
         }
 
-        return options;
+        return !options.Cluster ? options
+            : options.Micro ? options with { Error = "error: --cluster and --micro exclude each other" }
+            : args.Contains("--only") ? options with { Error = "error: --only does not apply to --cluster (it always measures local against forwarded)" }
+            : roundsGiven ? options
+            : options with { Rounds = DefaultClusterRounds };
     }
 
     private static TimeSpan Seconds(string flag, string value, bool allowZero = false) =>

@@ -15,7 +15,8 @@ namespace RxRelay.Bench;
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, Action<string> log)
 {
-    private static readonly (Workload Workload, int Concurrency)[] Cells =
+    /// <summary>Every load cell, in the order they run (also the cluster cell's).</summary>
+    internal static readonly (Workload Workload, int Concurrency)[] Cells =
     [
         (Workload.Chat, 1), (Workload.Chat, 64), (Workload.Stream200, 1), (Workload.Stream200, 16),
     ];
@@ -230,7 +231,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
 
     // One handler for the whole run: keep-alive connections, no proxy, no decompression, no cookies,
     // and no cap on connections per server (closed-loop concurrency bounds them anyway).
-    private static HttpClient CreateClient() => new(new SocketsHttpHandler
+    internal static HttpClient CreateClient() => new(new SocketsHttpHandler
     {
         UseProxy = false,
         UseCookies = false,

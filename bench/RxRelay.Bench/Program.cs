@@ -1,4 +1,5 @@
 using RxRelay.Bench;
+using RxRelay.Bench.Cluster;
 using RxRelay.Bench.Micro;
 using RxRelay.Bench.Targets;
 
@@ -37,7 +38,10 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    return await new BenchRun(options, line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}")).RunAsync(stop.Token);
+    Action<string> log = line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+    return options.Cluster
+        ? await new ClusterRun(options, log).RunAsync(stop.Token)
+        : await new BenchRun(options, log).RunAsync(stop.Token);
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

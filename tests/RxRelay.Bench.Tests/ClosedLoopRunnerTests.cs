@@ -8,6 +8,7 @@ namespace RxRelay.Bench.Tests;
 /// The harness counts every failed request, which is what makes it exit non-zero. Real Kestrel on
 /// loopback and real time, bounded: each cell runs for half a second.
 /// </summary>
+[Collection(RealTimeWindows.Name)]
 public sealed class ClosedLoopRunnerTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(0.5);

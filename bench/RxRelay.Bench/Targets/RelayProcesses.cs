@@ -36,11 +36,20 @@ internal sealed class RelayProcesses : IAsyncDisposable
     /// <param name="environment">Added to the proxy's and the worker's environment (<c>--relay-env</c>), for tuning experiments.</param>
     public static Task<RelayProcesses> StartAsync(
         PublishedPrograms programs, Uri backend, HttpClient http, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend, http, environment, cancellationToken);
+        StartCoreAsync(programs, backend, http, environment, [], cancellationToken);
 
     /// <summary>A proxy alone, for the idle-worker scale cell.</summary>
     public static Task<RelayProcesses> StartProxyOnlyAsync(PublishedPrograms programs, HttpClient http, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend: null, http, new Dictionary<string, string>(), cancellationToken);
+        StartCoreAsync(programs, backend: null, http, new Dictionary<string, string>(), [], cancellationToken);
+
+    /// <summary>
+    /// A proxy with <paramref name="proxyArguments"/> added to the usual ones (the cluster cell's replica flags), with one
+    /// worker in front of <paramref name="backend"/>, or none when it is null.
+    /// </summary>
+    public static Task<RelayProcesses> StartWithProxyArgumentsAsync(
+        PublishedPrograms programs, Uri? backend, HttpClient http, IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<string> proxyArguments, CancellationToken cancellationToken) =>
+        StartCoreAsync(programs, backend, http, environment, proxyArguments, cancellationToken);
 
     /// <summary><c>workers_connected</c> from <c>GET /health</c>, or null while the proxy does not answer.</summary>
     public async Task<int?> WorkersConnectedAsync(HttpClient http, CancellationToken cancellationToken)
@@ -111,7 +120,8 @@ internal sealed class RelayProcesses : IAsyncDisposable
     }
 
     private static async Task<RelayProcesses> StartCoreAsync(
-        PublishedPrograms programs, Uri? backend, HttpClient http, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        PublishedPrograms programs, Uri? backend, HttpClient http, IReadOnlyDictionary<string, string> environment,
+        IReadOnlyList<string> proxyArguments, CancellationToken cancellationToken)
     {
         var secret = "bench-" + Guid.NewGuid().ToString("N");
         var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
@@ -122,6 +132,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
             "--worker-secret", secret,
             "--max-queue-len", "0",
             "--log-level", "warn",
+            .. proxyArguments,
         ], environment);
         var proxyAddress = new Uri($"http://127.0.0.1:{port}/");
         var relay = new RelayProcesses(proxy, null, proxyAddress, secret);
