@@ -175,7 +175,7 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
     }
 
     private void ArmSuspicionWake() =>
-        _suspicionTimer.Disposable = _candidates.NextSuspicionEnd() is { } at ? _scheduler.Schedule(at, Wake) : Disposable.Empty;
+        _suspicionTimer.Disposable = _candidates.NextExclusionEnd() is { } at ? _scheduler.Schedule(at, Wake) : Disposable.Empty;
 
     private async Task ForwardAsync(Call call)
     {
@@ -225,7 +225,7 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
         switch (outcome)
         {
             case PeerOutcome.Refused { Reason: PeerRefusal.NoCapacity }:
-                _candidates.MarkFull(peer.ReplicaId, peer.Epoch);
+                _candidates.MarkFull(peer.ReplicaId, peer.Epoch, _timing.FullFor);
                 _dispatcher.OnPeerFailed(lease.RequestId, PeerFailure.NoCapacity);
                 return "no_capacity";
             case PeerOutcome.Refused { Reason: PeerRefusal.WorkerLost }:

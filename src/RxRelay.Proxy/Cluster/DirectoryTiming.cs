@@ -43,6 +43,12 @@ internal sealed record DirectoryTiming
     /// </summary>
     public TimeSpan SuspectFor { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a peer that refused a forward for lack of capacity gets no forwards, unless its offer changes or one
+    /// of this replica's forwards to it ends first (a slot freed and filled within one offer write changes nothing).
+    /// </summary>
+    public TimeSpan FullFor { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Longest the row deletion may hold up a graceful stop.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -6,7 +6,8 @@ namespace RxRelay.Proxy.Cluster;
 /// Which peers may take a forwarded request now, and which one does (docs/cluster.md#forwarding). A peer is a
 /// candidate while it is <see cref="ReplicaState.Active"/>, not suspected (unreachable: for
 /// <see cref="SuspectFor"/>'s period or until it restarts) and not full (refused with no capacity: until its
-/// offer's next version). Its free slots for a model are its offer's, less this replica's forwards for that model
+/// offer's next version, one of this replica's forwards to it ends, or <see cref="MarkFull"/>'s period passes — a
+/// slot that frees and fills again within one offer write leaves the offer, and so its version, unchanged). Its free slots for a model are its offer's, less this replica's forwards for that model
 /// still running that were chosen under the same offer version (<c>reserved</c>: a new version counts them itself,
 /// and a forward that ends gives its reservation back — also one that ended before the peer's offer ever changed).
 /// A new offer may have been written before forwards sent just before it arrived: the peer then refuses the surplus
@@ -45,7 +46,7 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
                 {
                     mark.OfferVersion = peer.OfferVersion;
                     mark.Reserved.Clear();
-                    mark.FullAtVersion = null;
+                    mark.FullUntil = null;
                 }
             }
 
@@ -112,8 +113,13 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
     {
         lock (_gate)
         {
-            if (Current(choice.Peer.ReplicaId, choice.Peer.Epoch) is { } mark && mark.OfferVersion == choice.OfferVersion
-                && mark.Reserved.TryGetValue(choice.Key, out var count))
+            if (Current(choice.Peer.ReplicaId, choice.Peer.Epoch) is not { } mark)
+            {
+                return;
+            }
+
+            mark.FullUntil = null; // a slot of this peer may be free again
+            if (mark.OfferVersion == choice.OfferVersion && mark.Reserved.TryGetValue(choice.Key, out var count))
             {
                 if (count > 1) mark.Reserved[choice.Key] = count - 1;
                 else mark.Reserved.Remove(choice.Key);
@@ -121,12 +127,12 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
         }
     }
 
-    /// <summary>The peer refused for lack of capacity: no more forwards to it until its offer changes.</summary>
-    public void MarkFull(string replicaId, Guid epoch)
+    /// <summary>The peer refused for lack of capacity: no forwards to it for <paramref name="period"/>, until its offer changes, or until one of ours to it ends.</summary>
+    public void MarkFull(string replicaId, Guid epoch, TimeSpan period)
     {
         lock (_gate)
         {
-            if (Current(replicaId, epoch) is { } mark) mark.FullAtVersion = mark.OfferVersion;
+            if (Current(replicaId, epoch) is { } mark) mark.FullUntil = now() + period;
         }
     }
 
@@ -139,13 +145,13 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
         }
     }
 
-    /// <summary>When the earliest suspicion ends (a candidate may come back then); null when none is suspected.</summary>
-    public DateTimeOffset? NextSuspicionEnd()
+    /// <summary>When the earliest exclusion (full or suspected) ends: a candidate may come back then; null when none.</summary>
+    public DateTimeOffset? NextExclusionEnd()
     {
         lock (_gate)
         {
             var at = now();
-            return _marks.Values.Where(m => m.SuspectedUntil > at).Select(m => m.SuspectedUntil).Min();
+            return _marks.Values.SelectMany(m => new[] { m.SuspectedUntil, m.FullUntil }).Where(t => t > at).Min();
         }
     }
 
@@ -163,7 +169,7 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
     {
         mark = _marks[peer.ReplicaId];
         return peer.State == ReplicaState.Active
-            && mark.FullAtVersion != mark.OfferVersion
+            && !(mark.FullUntil > now())
             && !(mark.SuspectedUntil > now());
     }
 
@@ -180,7 +186,8 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
         /// <summary>Forwards still running, per requested provider and model, chosen under <see cref="OfferVersion"/>.</summary>
         public Dictionary<ModelKey, long> Reserved { get; } = [];
 
-        public long? FullAtVersion { get; set; }
+        /// <summary>Refused for lack of capacity: no forwards until then (cleared by a new offer version or a forward's end).</summary>
+        public DateTimeOffset? FullUntil { get; set; }
 
         public DateTimeOffset? SuspectedUntil { get; set; }
 

@@ -84,18 +84,29 @@ public sealed class PeerCandidatesTests
     }
 
     [Fact]
-    public void MarkFull_NoMoreChoicesUntilTheOfferChanges()
+    public void MarkFull_NoMoreChoicesUntilTheOfferChanges_OrTheFullPeriodPasses_OrOneOfOurForwardsToItEnds()
     {
         var sut = Create();
         sut.Update(View(Peer("a", 4)));
+        var full = TimeSpan.FromMilliseconds(250);
 
-        sut.MarkFull("a", EpochA);
+        sut.MarkFull("a", EpochA, full);
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
         sut.Update(View(Peer("a", 4))); // same version: still full
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
-
+        Assert.Equal(Start + full, sut.NextExclusionEnd());
         sut.Update(View(Peer("a", 4, version: 2)));
-        Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.Peer.ReplicaId);
+        var running = sut.Choose(CoreHarness.Provider, "llama")!;
+
+        sut.MarkFull("a", EpochA, full);
+        _now += full - TimeSpan.FromTicks(1);
+        Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
+        _now += TimeSpan.FromTicks(1); // its offer may never change: a slot freed and filled within one write
+        Assert.NotNull(sut.Choose(CoreHarness.Provider, "llama"));
+
+        sut.MarkFull("a", EpochA, full);
+        sut.Release(running); // one of ours ended there: a slot is free
+        Assert.NotNull(sut.Choose(CoreHarness.Provider, "llama"));
     }
 
     [Fact]
@@ -107,14 +118,14 @@ public sealed class PeerCandidatesTests
         sut.SuspectFor("b", EpochB, TimeSpan.FromSeconds(5));
 
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
-        Assert.Equal(Start + TimeSpan.FromSeconds(2), sut.NextSuspicionEnd());
+        Assert.Equal(Start + TimeSpan.FromSeconds(2), sut.NextExclusionEnd());
 
         _now += TimeSpan.FromSeconds(2);
         Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.Peer.ReplicaId);
-        Assert.Equal(Start + TimeSpan.FromSeconds(5), sut.NextSuspicionEnd());
+        Assert.Equal(Start + TimeSpan.FromSeconds(5), sut.NextExclusionEnd());
 
         sut.Update(View(Peer("a", 4), Peer("b", 4, epoch: Guid.NewGuid()))); // b restarted: a new epoch is not suspected
-        Assert.Null(sut.NextSuspicionEnd());
+        Assert.Null(sut.NextExclusionEnd());
     }
 
     [Fact]
