@@ -78,6 +78,10 @@ internal sealed partial class ClusterDirectory
             }
         }
 
+        // Idle pooled connections to a server that went away are dead: drop them, so the first call after its
+        // return opens a new one instead of failing once more on an old one (a heartbeat late by a whole period).
+        _database.DataSource.Clear();
+
         ClusterLog.DirectoryFailed(_logger, operation, _database.Cause(error));
     }
 

@@ -65,7 +65,7 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _dispatcher.OnQueued(Wake);
+        _dispatcher.AttachForwarder(Wake, _candidates.Advertises);
         _viewSubscription = _directory.View.Subscribe(OnView, error => ForwardLog.Failed(_logger, error));
         _pump = Task.Run(PumpAsync, CancellationToken.None);
         return Task.CompletedTask;

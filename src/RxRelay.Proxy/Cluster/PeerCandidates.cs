@@ -59,6 +59,16 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
         }
     }
 
+    /// <summary>Whether some active peer has a worker for <paramref name="model"/> of <paramref name="provider"/> (free or not).</summary>
+    public bool Advertises(string provider, string model)
+    {
+        lock (_gate)
+        {
+            return _view.Peers.Any(p => p.State == ReplicaState.Active
+                && p.Offer.Models.Any(m => m.Workers > 0 && new ModelKey(m.Provider, m.Model).Covers(provider, model)));
+        }
+    }
+
     /// <summary>The provider/model keys some candidate has a free slot for (a model, or <c>*</c>).</summary>
     public IReadOnlyCollection<ModelKey> Offered()
     {

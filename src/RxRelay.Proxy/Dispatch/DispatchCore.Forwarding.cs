@@ -12,6 +12,12 @@ internal sealed partial class DispatchCore
 {
     private long _queueAddsSignalled;
 
+    /// <summary>
+    /// Whether some live peer replica advertises a provider's model (cluster mode; under the dispatcher's lock, so
+    /// quick and pure): such a request counts as served for <c>max_queue_len</c>, not against the unserved share.
+    /// </summary>
+    public Func<string, string, bool>? ServedByPeers { get; set; }
+
     /// <summary>Requests now forwarded to a peer.</summary>
     public int ForwardedCount { get; private set; }
 

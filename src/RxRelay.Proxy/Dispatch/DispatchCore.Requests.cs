@@ -17,7 +17,7 @@ internal sealed partial class DispatchCore
             new RequestStream(_options.StreamBufferChunks, _options.StreamBufferChars));
         if (!TryAssign(request))
         {
-            var served = _selector.AnyWorkerAdvertises(submit);
+            var served = _selector.AnyWorkerAdvertises(submit) || ServedByPeers?.Invoke(submit.Provider, submit.Model) == true;
             if (!HasQueueRoom(submit.Provider, served))
             {
                 var kind = served ? DispatchFailureKind.QueueFull : DispatchFailureKind.NoWorkersAvailable;

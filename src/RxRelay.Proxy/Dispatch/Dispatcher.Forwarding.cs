@@ -6,10 +6,15 @@ namespace RxRelay.Proxy.Dispatch;
 internal sealed partial class Dispatcher
 {
     /// <summary>
-    /// Sets the signal run when a request is queued (under the lock: it must only wake someone up). The
-    /// forwarder sets it once at start.
+    /// Attaches the cluster forwarder, once at start: <paramref name="queued"/> runs when a request is queued (under
+    /// the lock: it must only wake someone up), <paramref name="servedByPeers"/> says whether a live peer advertises a
+    /// provider's model (see <see cref="DispatchCore.ServedByPeers"/>).
     /// </summary>
-    public void OnQueued(Action signal) => Invoke(core => core.Queued = signal);
+    public void AttachForwarder(Action queued, Func<string, string, bool> servedByPeers) => Invoke(core =>
+    {
+        core.Queued = queued;
+        core.ServedByPeers = servedByPeers;
+    });
 
     /// <summary>See <see cref="DispatchCore.TakeForPeer"/>.</summary>
     public PeerLease? TakeForPeer(IReadOnlyCollection<ModelKey> offered, Func<SubmitRequest, string?> choosePeer) =>

@@ -129,6 +129,19 @@ public sealed class PeerCandidatesTests
     }
 
     [Fact]
+    public void Advertises_AnyActivePeerWithAWorkerForTheModelOrAWildcard_FreeOrNot()
+    {
+        var sut = Create();
+        sut.Update(View(Peer("a", 0), Peer("b", 2, state: ReplicaState.Draining, model: "qwen"), Peer("c", 1, model: "*")));
+
+        Assert.True(sut.Advertises(CoreHarness.Provider, "llama")); // a has no free slot, but a worker
+        Assert.True(sut.Advertises(CoreHarness.Provider, "mistral")); // c's * worker
+        Assert.False(sut.Advertises("anthropic", "llama"));
+        sut.Update(View(Peer("b", 2, state: ReplicaState.Draining, model: "qwen")));
+        Assert.False(sut.Advertises(CoreHarness.Provider, "qwen")); // draining peers take no forwards
+    }
+
+    [Fact]
     public void Update_ReportsPeersThatLeftOrRestarted()
     {
         var sut = Create();

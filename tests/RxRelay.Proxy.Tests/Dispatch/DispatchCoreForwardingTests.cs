@@ -193,6 +193,21 @@ public sealed class DispatchCoreForwardingTests
     }
 
     [Fact]
+    public void Submit_ModelOnlyAPeerAdvertises_QueuedAsServed_NotRefusedByTheUnservedShare()
+    {
+        using var sut = new CoreHarness(new DispatchOptions { MaxQueueLength = 10, UnservedQueuePercent = 10 });
+        sut.Core.ServedByPeers = (provider, model) => provider == CoreHarness.Provider && model == "llama";
+
+        var outcomes = Enumerable.Range(0, 10).Select(_ => sut.Submit("llama")).ToList();
+        var unserved = sut.Submit("mistral");
+        var eleventh = sut.Submit("llama");
+
+        Assert.All(outcomes, o => Assert.True(o.IsAccepted));
+        Assert.Equal(DispatchFailureKind.QueueFull, eleventh.Rejection?.Kind); // the served share is full, not "no workers"
+        Assert.Equal(DispatchFailureKind.NoWorkersAvailable, unserved.Rejection?.Kind);
+    }
+
+    [Fact]
     public void Queued_SignalledOncePerOperationThatQueued_NotForOtherOperations()
     {
         using var sut = new CoreHarness();
