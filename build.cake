@@ -90,7 +90,8 @@ Task("Publish")
 // Benchmarks (issue 7, docs/benchmarks.md). `Bench` measures direct vs one-hop YARP vs RxRelay on loopback
 // with the published programs, plus the idle-worker scale cell; it fails when any request failed or a path
 // could not run. Options pass through: --quick, --duration=S, --warmup=S, --rounds=N, --scale-workers=N,M,
-// --scale-requests=N, --only=direct,yarp,rxrelay, --no-scale, --micro (codec micro-benchmarks instead).
+// --scale-requests=N, --only=direct,yarp,rxrelay, --no-scale, --micro (codec micro-benchmarks instead),
+// --cluster (a forwarded request against a local one, two replicas on a throwaway PostgreSQL).
 // `Bench-Micro` runs only the micro-benchmarks, without publishing first.
 void RunBench(ProcessArgumentBuilder args)
 {
@@ -108,7 +109,7 @@ Task("Bench")
     var args = new ProcessArgumentBuilder()
         .Append("--publish-dir").AppendQuoted(MakeAbsolute(artifacts + Directory("publish")).FullPath)
         .Append("--out").AppendQuoted(MakeAbsolute(artifacts + Directory("bench") + File("results.json")).FullPath);
-    foreach (var flag in new[] { "micro", "quick", "no-scale" })
+    foreach (var flag in new[] { "micro", "quick", "no-scale", "cluster" })
     {
         if (HasArgument(flag)) args.Append("--" + flag);
     }
