@@ -39,21 +39,7 @@ internal static class ClusterStatusJson
         {
             w.WriteString("peer_url", peer.PeerUrl);
             w.WriteNumber("offer_version", peer.OfferVersion);
-            w.WriteStartArray("models");
-            foreach (var m in peer.Offer.Models)
-            {
-                w.WriteStartObject();
-                w.WriteString("provider", m.Provider);
-                w.WriteString("model", m.Model);
-                w.WriteNumber("workers", m.Workers);
-                w.WriteNumber("capacity", m.Capacity);
-                w.WriteNumber("in_flight", m.InFlight);
-                w.WriteNumber("queued", m.Queued);
-                w.WriteNumber("free", m.Free);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            peer.Offer.WriteModels(w);
         });
 
     private static void Write(Utf8JsonWriter w, ClusterStatus status, Action<ClusterPeer> writePeer)

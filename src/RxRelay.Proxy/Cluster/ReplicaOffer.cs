@@ -32,25 +32,32 @@ internal sealed record ReplicaOffer(IReadOnlyList<ModelLoad> Models)
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteStartArray("models");
-            foreach (var m in Models)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("provider", m.Provider);
-                writer.WriteString("model", m.Model);
-                writer.WriteNumber("workers", m.Workers);
-                writer.WriteNumber("capacity", m.Capacity);
-                writer.WriteNumber("in_flight", m.InFlight);
-                writer.WriteNumber("queued", m.Queued);
-                writer.WriteNumber("free", m.Free);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            WriteModels(writer);
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Writes the <c>models</c> property: every entry with every field (the column's shape, also the admin view's).</summary>
+    public void WriteModels(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartArray("models");
+        foreach (var m in Models)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("provider", m.Provider);
+            writer.WriteString("model", m.Model);
+            writer.WriteNumber("workers", m.Workers);
+            writer.WriteNumber("capacity", m.Capacity);
+            writer.WriteNumber("in_flight", m.InFlight);
+            writer.WriteNumber("queued", m.Queued);
+            writer.WriteNumber("free", m.Free);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>Reads <see cref="ToJson"/>'s shape; null when the text is not that shape (a row someone else wrote).</summary>
