@@ -24,7 +24,7 @@ public sealed class ClusterModeProxyTests(SharedPostgres postgres)
         var host = await ProxyTestHost.StartAsync(o => o with
         {
             DatabaseConnectionString = connectionString,
-            Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:7070", PeerSecret = "0123456789abcdef", ReplicaId = "proxy-0" },
+            Cluster = new ClusterOptions { PeerListen = "127.0.0.1:0", PeerUrl = "http://127.0.0.1:7070", PeerSecret = "0123456789abcdef", ReplicaId = "proxy-0", DrainDelay = TimeSpan.Zero },
         });
         var expected = new ReplicaOffer([new ModelLoad(ProxyTestHost.Provider, ScriptedWorker.Model, 1, 2, 0, 0, 2)]);
         try

@@ -21,7 +21,8 @@ internal static class ClusterReplicas
 
     /// <summary>
     /// Starts replica <paramref name="replicaId"/> with a real peer listener on a free port, announced as its peer URL,
-    /// so the other replicas' forwarders reach it through the directory.
+    /// so the other replicas' forwarders reach it through the directory. No drain delay (every disposal would wait
+    /// the default 5 s): a test of the delay sets it back.
     /// </summary>
     public static Task<ProxyTestHost> StartAsync(string connectionString, string replicaId, Func<ProxyOptions, ProxyOptions>? configure = null)
     {
@@ -35,6 +36,7 @@ internal static class ClusterReplicas
                 Cluster = new ClusterOptions
                 {
                     PeerListen = $"127.0.0.1:{port}", PeerUrl = $"http://127.0.0.1:{port}/", PeerSecret = PeerSecret, ReplicaId = replicaId,
+                    DrainDelay = TimeSpan.Zero,
                 },
             };
             return configure?.Invoke(replica) ?? replica;

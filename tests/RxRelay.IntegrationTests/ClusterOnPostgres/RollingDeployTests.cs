@@ -25,7 +25,8 @@ public sealed class RollingDeployTests(SharedPostgres postgres)
     {
         var (name, database) = await ClusterReplicas.CreateDatabaseAsync(postgres);
         await using var b = await ClusterReplicas.StartAsync(database, "replica-b");
-        var a = await ClusterReplicas.StartAsync(database, "replica-a", o => o with { ShutdownTimeout = TimeSpan.FromSeconds(10) });
+        var a = await ClusterReplicas.StartAsync(
+            database, "replica-a", o => o with { ShutdownTimeout = TimeSpan.FromSeconds(10), Cluster = o.Cluster with { DrainDelay = null } });
         await using var _a = a;
         var (worker, _) = await ScriptedWorker.RegisterAsync(a, max: 2);
         await using var _w = worker;
