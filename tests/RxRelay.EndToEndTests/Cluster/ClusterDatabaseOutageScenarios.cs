@@ -24,6 +24,7 @@ public sealed class ClusterDatabaseOutageScenarios(ClusterDatabase database, ITe
         var other = rig.Replicas.First(r => r != holder);
         var (_, key) = await holder.CreateKeyAsync("outage");
         Assert.Equal(200, (await Send(holder, 1, key)).Status);
+        Assert.Equal(200, (await Send(other, 0, key)).Status); // forwarded; the key is now cached on the other replica too
 
         await database.Server.StopAsync();
         var down = Stopwatch.StartNew();
