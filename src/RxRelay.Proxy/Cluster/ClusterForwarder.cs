@@ -59,9 +59,6 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
         _candidates = new PeerCandidates(() => scheduler.Now, random ?? Random.Shared);
     }
 
-    /// <summary>Forwards now waiting for or reading a peer's answer.</summary>
-    public int InFlight => _calls.Count;
-
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {

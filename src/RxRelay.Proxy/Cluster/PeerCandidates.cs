@@ -23,6 +23,10 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
     private readonly List<(ClusterPeer Peer, long Free)> _scratch = [];
     private ClusterView _view = ClusterView.Empty;
 
+    // What active peers have a worker for (a model, or * for the whole provider), derived at each view: it is read
+    // under the dispatcher's lock on every submission that finds no local worker.
+    private HashSet<ModelKey> _advertised = [];
+
     /// <summary>
     /// Takes a new view. Returns the peers that left it or restarted (new epoch) since the last one: their
     /// forwards not yet answered are to be aborted and requeued.
@@ -36,6 +40,8 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
                 .Select(old => (old.ReplicaId, old.Epoch))
                 .ToList();
             _view = view;
+            _advertised = [.. view.Peers.Where(p => p.State == ReplicaState.Active)
+                .SelectMany(p => p.Offer.Models.Where(m => m.Workers > 0).Select(m => new ModelKey(m.Provider, m.Model)))];
             foreach (var peer in view.Peers)
             {
                 if (!_marks.TryGetValue(peer.ReplicaId, out var mark) || mark.Epoch != peer.Epoch)
@@ -64,8 +70,7 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
     {
         lock (_gate)
         {
-            return _view.Peers.Any(p => p.State == ReplicaState.Active
-                && p.Offer.Models.Any(m => m.Workers > 0 && new ModelKey(m.Provider, m.Model).Covers(provider, model)));
+            return _advertised.Contains(new ModelKey(provider, model)) || _advertised.Contains(new ModelKey(provider, ModelList.Wildcard));
         }
     }
 

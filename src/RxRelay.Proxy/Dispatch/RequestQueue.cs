@@ -154,7 +154,7 @@ internal sealed class RequestQueue : IDisposable
             foreach (var request in candidates)
             {
                 if (best is not null && ByAge.Compare(request, best) >= 0) break; // nothing older further on
-                if (request.Submit.Provider != key.Provider) continue;
+                if (!key.Covers(request.Submit.Provider, request.Submit.Model)) continue;
                 best = request;
                 break;
             }
