@@ -186,7 +186,7 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
         }
         finally
         {
-            _candidates.Release(call.Choice);
+            _candidates.Release(call.Choice, call.Ran);
             _calls.TryRemove(lease.RequestId, out _); // Abort is not disposed: a view update may still cancel it (it has no timer)
             _metrics.Forwarded(outcome);
             ForwardLog.Back(_logger, lease.RequestId, peer.ReplicaId, outcome);
@@ -236,6 +236,7 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
             case PeerOutcome.Unreachable unreachable:
                 return Unreachable(call, unreachable.Cause.Message);
             case PeerOutcome.Streaming streaming:
+                call.Ran = true;
                 using (streaming.Response)
                 {
                     return await PeerAnswer.RelayAsync(_dispatcher, lease.RequestId, streaming.Response, token) switch
@@ -289,6 +290,9 @@ internal sealed class ClusterForwarder : IHostedLifecycleService, IAsyncDisposab
 
         /// <summary>The peer answered (headers or a refusal) or could not be reached: no longer abortable by expiry.</summary>
         public volatile bool Answered;
+
+        /// <summary>The peer ran it (answer headers came), so its slot is free again once the forward ends.</summary>
+        public bool Ran;
 
 
         public Task Task { get; set; } = Task.CompletedTask;

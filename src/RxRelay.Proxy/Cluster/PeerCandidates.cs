@@ -123,8 +123,11 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
         }
     }
 
-    /// <summary>The forward of <paramref name="choice"/> ended (answered, refused or lost): its reservation is given back.</summary>
-    public void Release(PeerChoice choice)
+    /// <summary>
+    /// The forward of <paramref name="choice"/> ended (answered, refused or lost): its reservation is given back. One
+    /// the peer <paramref name="ran"/> freed a slot there, so a full mark goes too; a refused one leaves it.
+    /// </summary>
+    public void Release(PeerChoice choice, bool ran)
     {
         lock (_gate)
         {
@@ -133,7 +136,11 @@ internal sealed class PeerCandidates(Func<DateTimeOffset> now, Random random)
                 return;
             }
 
-            mark.FullUntil = null; // a slot of this peer may be free again
+            if (ran)
+            {
+                mark.FullUntil = null; // a slot of this peer is free again
+            }
+
             if (mark.OfferVersion == choice.OfferVersion && mark.Reserved.TryGetValue(choice.Key, out var count))
             {
                 if (count > 1) mark.Reserved[choice.Key] = count - 1;

@@ -48,15 +48,15 @@ public sealed class PeerCandidatesTests
         sut.Update(View(Peer("a", 2))); // same version: the reservations stand
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
 
-        sut.Release(first); // ended before the peer's offer ever changed: the slot is free again
+        sut.Release(first, ran: true); // ended before the peer's offer ever changed: the slot is free again
         var third = sut.Choose(CoreHarness.Provider, "llama")!;
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
 
         sut.Update(View(Peer("a", 1, version: 2))); // the peer's own count from now on
-        sut.Release(second); // chosen under version 1: already counted by version 2, nothing to give back
+        sut.Release(second, ran: true); // chosen under version 1: already counted by version 2, nothing to give back
         Assert.Equal("a", sut.Choose(CoreHarness.Provider, "llama")?.Peer.ReplicaId);
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
-        sut.Release(third);
+        sut.Release(third, ran: true);
         Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
     }
 
@@ -104,8 +104,11 @@ public sealed class PeerCandidatesTests
         _now += TimeSpan.FromTicks(1); // its offer may never change: a slot freed and filled within one write
         Assert.NotNull(sut.Choose(CoreHarness.Provider, "llama"));
 
+        var refused = sut.Choose(CoreHarness.Provider, "llama")!;
         sut.MarkFull("a", EpochA, full);
-        sut.Release(running); // one of ours ended there: a slot is free
+        sut.Release(refused, ran: false); // the refusal itself frees nothing there
+        Assert.Null(sut.Choose(CoreHarness.Provider, "llama"));
+        sut.Release(running, ran: true); // one of ours ended there: a slot is free
         Assert.NotNull(sut.Choose(CoreHarness.Provider, "llama"));
     }
 
