@@ -78,9 +78,7 @@ internal sealed partial class ClusterDirectory
             }
         }
 
-        // Idle pooled connections to a server that went away are dead: drop them, so the first call after its
-        // return opens a new one instead of failing once more on an old one (a heartbeat late by a whole period).
-        _database.DataSource.Clear();
+        _database.DropPooledConnections(); // else a heartbeat after the database's return could fail on a dead one, late by a whole period
 
         ClusterLog.DirectoryFailed(_logger, operation, _database.Cause(error));
     }

@@ -78,6 +78,7 @@ internal sealed class DatabaseHealth(RelayDatabase database, TimeSpan retryInter
             _downSince = now;
         }
 
+        database.DropPooledConnections();
         var cause = database.Cause(error);
         DatabaseLog.Unreachable(logger, database.Description, cause);
     }

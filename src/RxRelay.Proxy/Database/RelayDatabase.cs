@@ -33,6 +33,13 @@ internal sealed class RelayDatabase : IAsyncDisposable
     /// <summary><c>host:port/database</c>, for logs.</summary>
     public string Description { get; }
 
+    /// <summary>
+    /// Called when an outage starts. Idle pooled connections to a server that went away are dead: they are
+    /// dropped (busy ones are closed when returned), so the first calls after its return open new connections
+    /// instead of failing once more, each on an old one.
+    /// </summary>
+    public void DropPooledConnections() => DataSource.Clear();
+
     /// <summary>Opens a dedicated, unpooled connection for LISTEN.</summary>
     public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken)
     {

@@ -104,9 +104,16 @@ public sealed class PostgresKeyStoreTests(SharedPostgres postgres)
     {
         // Proves the premise of the next test: with triggers bypassed no notification arrives. Notifications are
         // delivered in commit order, so once a later, announced revocation has been seen, an announcement of the
-        // first (had there been one) would have been seen too. No refresh runs during the test.
+        // first (had there been one) would have been seen too. No periodic refresh runs during the test, and the
+        // one that follows the LISTEN connection's connect is over before the first notification is heard (the
+        // listener only waits for notifications after it), so the probe key's revocation being seen proves it ran.
         var database = await Server.CreateDatabaseAsync();
         await using var proxy = await KeyedProxy.StartAsync(Server.Url(database), new ApiKeyCacheOptions { RefreshInterval = TimeSpan.FromHours(1) });
+        var (probeId, probe, _) = await proxy.CreateKeyAsync("probe");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await proxy.UseAsync(probe)).Status);
+        await Server.ExecuteAsync(database, $"UPDATE server_api_keys SET revoked_at = now() WHERE id = '{probeId}'");
+        await proxy.TimeUntilAsync(probe, HttpStatusCode.Unauthorized, Bound);
+
         var (quietId, quiet, _) = await proxy.CreateKeyAsync("quiet");
         var (loudId, loud, _) = await proxy.CreateKeyAsync("loud");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await proxy.UseAsync(quiet)).Status);
