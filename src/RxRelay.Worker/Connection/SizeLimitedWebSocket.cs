@@ -20,6 +20,7 @@ namespace RxRelay.Worker.Connection;
 internal sealed class SizeLimitedWebSocket(WebSocket inner, FrameHeaderGuard guard) : WebSocket
 {
     private long _messagesReceived;
+    private volatile bool _lastMessageWasText;
 
     public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
 
@@ -28,6 +29,9 @@ internal sealed class SizeLimitedWebSocket(WebSocket inner, FrameHeaderGuard gua
     public override WebSocketState State => inner.State;
 
     public override string? SubProtocol => inner.SubProtocol;
+
+    /// <summary>Whether the last data message read to its end was a text message (the reader hands messages on as bytes).</summary>
+    public bool LastMessageWasText => _lastMessageWasText;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // every receive: no allocation when it waits
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -74,7 +78,10 @@ internal sealed class SizeLimitedWebSocket(WebSocket inner, FrameHeaderGuard gua
         }
 
         if (endOfMessage)
+        {
             _messagesReceived++;
+            _lastMessageWasText = type == WebSocketMessageType.Text;
+        }
     }
 
     private async ValueTask RefuseAsync(InboundTooLargeException refusal, CancellationToken cancellationToken)

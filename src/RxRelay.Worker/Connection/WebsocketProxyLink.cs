@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Reactive;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using System.Text;
 using RxRelay.Protocol.WebSockets;
 using Websocket.Client;
 
@@ -18,6 +17,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
     private readonly WebsocketClient _client;
     private IObserver<LinkEvent>? _events;
     private WebSocket? _socket;
+    private SizeLimitedWebSocket? _reading;
     private CorkedStream? _stream;
     private HttpMessageInvoker? _invoker;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,6 +32,10 @@ internal sealed class WebsocketProxyLink : IProxyLink
             ErrorReconnectTimeout = null,
             LostReconnectTimeout = null,
             ConnectTimeout = LinkTuning.ConnectTimeout,
+            // Frames reach us as the bytes read, not decoded into a string that ToEvent would encode back:
+            // the codec reads UTF-8. The library then reports every frame as binary; whether it was text is
+            // asked of the socket it read it from (SizeLimitedWebSocket.LastMessageWasText).
+            IsTextMessageConversionEnabled = false,
         };
     }
 
@@ -46,7 +50,7 @@ internal sealed class WebsocketProxyLink : IProxyLink
                 var events = Observer.Synchronize(observer);
                 _events = events;
                 var subscriptions = new CompositeDisposable(
-                    _client.MessageReceived.Subscribe(message => events.OnNext(ToEvent(message))),
+                    _client.MessageReceived.Subscribe(message => events.OnNext(ToEvent(message, Volatile.Read(ref _reading)!))),
                     _client.DisconnectionHappened.Take(1).Subscribe(info => End(events, info)));
                 try
                 {
@@ -146,7 +150,9 @@ internal sealed class WebsocketProxyLink : IProxyLink
         Volatile.Write(ref _socket, socket);
         _events?.OnNext(new LinkEvent.Opened());
         // The library's receive loop reads through the limits; our own sends and close use the socket itself.
-        return new SizeLimitedWebSocket(socket, guard);
+        var reading = new SizeLimitedWebSocket(socket, guard);
+        Volatile.Write(ref _reading, reading);
+        return reading;
     }
 
     private async ValueTask<Stream> ConnectStreamAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -167,10 +173,9 @@ internal sealed class WebsocketProxyLink : IProxyLink
         return stream;
     }
 
-    private static LinkEvent.Message ToEvent(ResponseMessage message)
-        => message.MessageType == WebSocketMessageType.Text
-            ? new LinkEvent.Message(Encoding.UTF8.GetBytes(message.Text ?? string.Empty), true)
-            : new LinkEvent.Message(message.Binary ?? [], false);
+    // On the library's receive loop, right after it read the message: the socket's last message is this one.
+    private static LinkEvent.Message ToEvent(ResponseMessage message, SizeLimitedWebSocket reading)
+        => new(message.Binary ?? [], reading.LastMessageWasText);
 
     private void End(IObserver<LinkEvent> events, DisconnectionInfo info)
     {

@@ -12,6 +12,7 @@ public sealed class HostileFrameTests
     private const long MiB = 1024 * 1024;
     private const byte Text = 0x1;
     private const byte Continuation = 0x0;
+    private const byte Binary = 0x2;
 
     /// <summary>The hostile proxy stops sending here (bounds the test); a worker without limits would still be reading.</summary>
     private const long SendAtMost = 64 * MiB;
@@ -70,6 +71,38 @@ public sealed class HostileFrameTests
         Assert.True(message.IsText);
         Assert.Equal(20 * frameBytes, message.Utf8.Length);
         Assert.All(message.Utf8, b => Assert.Equal((byte)'a', b));
+    }
+
+    // The link hands frames on as the bytes read (no string in between), and says which were text: the
+    // session ignores binary frames, which the protocol never uses.
+    [Fact]
+    public async Task Open_ProxySendsTextBinaryText_DeliversEachAsItsBytesWithItsKind()
+    {
+        byte[] frames =
+        [
+            .. RawFrameProxy.Header(Text, true, 5), .. "hello"u8,
+            .. RawFrameProxy.Header(Binary, true, 3), 0xFF, 0x00, 0xC3,
+            .. RawFrameProxy.Header(Text, true, 7), .. "h\u00e9 \u20ac"u8,
+        ];
+        await using var proxy = new RawFrameProxy(HoldUntilClosedAsync, withResponse: frames);
+        using var run = new LinkRun(proxy.Url);
+
+        await run.MessageAt(2).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var messages = run.Events.OfType<LinkEvent.Message>().Select(m => (Convert.ToHexString(m.Utf8), m.IsText));
+        Assert.Equal([("68656C6C6F", true), ("FF00C3", false), ("68C3A920E282AC", true)], messages);
+    }
+
+    private static async Task HoldUntilClosedAsync(Stream stream)
+    {
+        try
+        {
+            await RawFrameProxy.ReadCloseCodeAsync(stream);
+        }
+        catch (Exception error) when (error is IOException or EndOfStreamException or OperationCanceledException)
+        {
+            // The worker went without a close: the test is over.
+        }
     }
 
     // One text frame declaring `declared` bytes, its header written a byte at a time, then its payload in
@@ -147,7 +180,7 @@ public sealed class HostileFrameTests
         private readonly IDisposable _subscription;
         private readonly List<LinkEvent> _events = [];
         private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<LinkEvent.Message> _secondMessage = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<LinkEvent.Message>[] _messages = [.. Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<LinkEvent.Message>(TaskCreationOptions.RunContinuationsAsynchronously))];
 
         public LinkRun(Uri url)
         {
@@ -158,8 +191,9 @@ public sealed class HostileFrameTests
                     lock (_events)
                     {
                         _events.Add(e);
-                        if (e is LinkEvent.Message message && _events.Count(x => x is LinkEvent.Message) == 2)
-                            _secondMessage.TrySetResult(message);
+                        var ordinal = _events.Count(x => x is LinkEvent.Message) - 1;
+                        if (e is LinkEvent.Message message && ordinal < _messages.Length)
+                            _messages[ordinal].TrySetResult(message);
                     }
                 },
                 e => _ended.TrySetResult(e),
@@ -168,7 +202,10 @@ public sealed class HostileFrameTests
 
         public Task<Exception?> Ended => _ended.Task;
 
-        public Task<LinkEvent.Message> SecondMessage => _secondMessage.Task;
+        public Task<LinkEvent.Message> SecondMessage => MessageAt(1);
+
+        /// <summary>The message of that ordinal (0 to 2), when it arrives.</summary>
+        public Task<LinkEvent.Message> MessageAt(int ordinal) => _messages[ordinal].Task;
 
         public LinkEvent[] Events
         {

@@ -108,6 +108,24 @@ public sealed class SizeLimitedWebSocketTests
         Assert.Equal(1009, stream.ClientCloseCode);
     }
 
+    [Fact]
+    public async Task Receive_TextBinaryFragmentedText_LastMessageWasTextFollowsEachWholeMessage()
+    {
+        const byte binary = 0x2;
+        var (_, sut) = CreateSut((Text, true, 10), (binary, true, 10), (Text, false, 10), (Continuation, true, 10));
+        var buffer = new byte[ReceiveBuffer];
+        var seen = new List<bool>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var result = await sut.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+            seen.Add(sut.LastMessageWasText);
+            Assert.Equal(i != 2, result.EndOfMessage);
+        }
+
+        Assert.Equal([true, false, false, true], seen); // the first frame of the last message does not end it: still the binary one
+    }
+
     private static (ScriptedFrameStream Stream, SizeLimitedWebSocket Sut) CreateSut(params (byte Opcode, bool Fin, long Length)[] frames)
     {
         var stream = new ScriptedFrameStream(frames);
