@@ -138,10 +138,17 @@ public sealed class ForwardingTests(SharedPostgres postgres)
         var call = client.PostAsync("/v1/chat/completions", Json(Wire.ChatBody()));
         await worker.ReceiveTextAsync(); // B's request-1, not answered
 
-        // Gone from the directory as if its heartbeat had expired; B writes its row again at its next heartbeat.
-        await postgres.Server.ExecuteAsync(pair.DatabaseName, "DELETE FROM rxrelay_replicas WHERE replica_id = 'replica-b'");
+        // Gone from the directory as if its heartbeat had expired. B's writes are held back until A has noticed: had
+        // B's next heartbeat written the row again before A's next directory read, A would never have seen it go.
+        await postgres.Server.ExecuteAsync(pair.DatabaseName, """
+            CREATE FUNCTION test_hold_b() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.replica_id = 'replica-b' THEN RETURN NULL; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER test_hold_b BEFORE INSERT OR UPDATE ON rxrelay_replicas FOR EACH ROW EXECUTE FUNCTION test_hold_b();
+            DELETE FROM rxrelay_replicas WHERE replica_id = 'replica-b';
+            """);
 
         Assert.Equal(Wire.Cancel("request-1", "client_disconnect"), await worker.ReceiveTextAsync()); // A aborted its call
+        await postgres.Server.ExecuteAsync(pair.DatabaseName, "DROP TRIGGER test_hold_b ON rxrelay_replicas"); // B writes its row again at its next heartbeat
         var again = await worker.ReceiveTextAsync();
         Assert.Contains("\"request_id\":\"request-2\"", again, StringComparison.Ordinal);
         await worker.SendCompleteAsync("request-2", 200, "{}", "second try");
