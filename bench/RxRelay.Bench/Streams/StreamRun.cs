@@ -44,6 +44,14 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
                 }
 
                 var cell = new StreamCellMeasurement(_settings, echo, expected, log);
+                foreach (var target in targets)
+                {
+                    if (await cell.WarmUpAsync(target, cancellationToken).ConfigureAwait(false) is { } warmupError)
+                    {
+                        Fail(warmupError);
+                    }
+                }
+
                 foreach (var streams in _settings.Sizes)
                 {
                     foreach (var target in targets.ToList())
