@@ -92,6 +92,7 @@ Task("Publish")
 // could not run. Options pass through: --quick, --duration=S, --warmup=S, --rounds=N, --scale-workers=N,M,
 // --scale-requests=N, --only=direct,yarp,rxrelay, --no-scale, --micro (codec micro-benchmarks instead),
 // --cluster (a forwarded request against a local one, two replicas on a throwaway PostgreSQL).
+// --streams=N,M (with --stream-tokens, --stream-delay-ms, --stream-ramp, --stream-workers): many slow concurrent streams instead.
 // `Bench-Micro` runs only the micro-benchmarks, without publishing first.
 void RunBench(ProcessArgumentBuilder args)
 {
@@ -114,6 +115,10 @@ Task("Bench")
         if (HasArgument(flag)) args.Append("--" + flag);
     }
     foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only", "cells", "start-warmup" })
+    {
+        if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
+    }
+    foreach (var option in new[] { "streams", "stream-tokens", "stream-delay-ms", "stream-ramp", "stream-workers" })
     {
         if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
     }

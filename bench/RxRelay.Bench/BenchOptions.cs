@@ -1,4 +1,5 @@
 using System.Globalization;
+using RxRelay.Bench.Streams;
 
 namespace RxRelay.Bench;
 
@@ -57,6 +58,9 @@ internal sealed record BenchOptions
     /// <summary>Rounds of the cluster cell when <c>--rounds</c> is not given: local and forwarded alternate, and one round is too noisy here.</summary>
     public const int DefaultClusterRounds = 3;
 
+    /// <summary><c>--streams</c> and its <c>--stream-*</c> knobs: run the many-slow-streams cell instead of the load cells.</summary>
+    public StreamSettings Streams { get; init; } = new();
+
     /// <summary>Set when parsing failed; the text names the flag.</summary>
     public string? Error { get; init; }
 
@@ -87,6 +91,13 @@ internal sealed record BenchOptions
                                  alternated per cell and round, medians and forwarded-vs-local cost reported;
                                  needs PostgreSQL's server programs (initdb, pg_ctl; RXRELAY_PG_BIN) [default
                                  rounds: 3; results: <repo>/artifacts/bench/cluster.json]
+          --streams N,M          run the streams cell instead: N concurrent slow streams per target (direct, yarp,
+                                 rxrelay), one raw connection each, every event must arrive [results:
+                                 <repo>/artifacts/bench/streams.json]
+          --stream-tokens K      tokens per stream (x-echo-tokens) [default: 20]
+          --stream-delay-ms D    delay before each token (x-echo-delay-ms) [default: 250]
+          --stream-ramp R        streams opened per second, evenly spaced [default: 5000]
+          --stream-workers W     RxRelay workers sharing the streams, each --max-concurrency ceil(max N / W) [default: 4]
           --help                 this text
 
         Exit code 0 only when every request of every cell succeeded and every requested target ran.
@@ -127,6 +138,11 @@ internal sealed record BenchOptions
                     "--out" => options with { OutputFile = Next() },
                     "--micro" => options with { Micro = true },
                     "--cluster" => options with { Cluster = true },
+                    "--streams" => options with { Streams = options.Streams with { Sizes = Counts(flag, Next()) } },
+                    "--stream-tokens" => options with { Streams = options.Streams with { Tokens = Count(flag, Next()) } },
+                    "--stream-delay-ms" => options with { Streams = options.Streams with { DelayMs = Count(flag, Next()) } },
+                    "--stream-ramp" => options with { Streams = options.Streams with { RampPerSecond = Count(flag, Next()) } },
+                    "--stream-workers" => options with { Streams = options.Streams with { Workers = Count(flag, Next()) } },
                     "--help" or "-h" => options with { Help = true },
                     _ => throw new FormatException($"unknown flag '{flag}' (see --help)"),
                 };
@@ -135,6 +151,11 @@ internal sealed record BenchOptions
             {
                 return options with { Error = "error: " + ex.Message };
             }
+        }
+
+        if (options.Streams.Enabled && (options.Cluster || options.Micro))
+        {
+            return options with { Error = "error: --streams excludes --cluster and --micro" };
         }
 
         return !options.Cluster ? options

@@ -1,6 +1,7 @@
 using RxRelay.Bench;
 using RxRelay.Bench.Cluster;
 using RxRelay.Bench.Micro;
+using RxRelay.Bench.Streams;
 using RxRelay.Bench.Targets;
 
 // rxrelay-bench: see BenchOptions.Usage. `yarp-host` is the internal mode in which the harness runs
@@ -39,8 +40,8 @@ Console.CancelKeyPress += (_, e) =>
 try
 {
     Action<string> log = line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
-    return options.Cluster
-        ? await new ClusterRun(options, log).RunAsync(stop.Token)
+    return options.Cluster ? await new ClusterRun(options, log).RunAsync(stop.Token)
+        : options.Streams.Enabled ? await new StreamRun(options, log).RunAsync(stop.Token)
         : await new BenchRun(options, log).RunAsync(stop.Token);
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)

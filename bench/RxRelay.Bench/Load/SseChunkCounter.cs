@@ -16,6 +16,9 @@ internal struct SseChunkCounter
     /// <summary>Data lines seen so far, <c>[DONE]</c> excluded.</summary>
     public int Chunks { get; private set; }
 
+    /// <summary><c>data: [DONE]</c> lines seen so far (the streams cell counts them as events too).</summary>
+    public int DoneLines { get; private set; }
+
     /// <summary>Feeds the next piece of the body.</summary>
     public void Feed(ReadOnlySpan<byte> bytes)
     {
@@ -56,7 +59,11 @@ internal struct SseChunkCounter
         }
 
         var isDone = wholeLineKept && line.SequenceEqual(DoneLine);
-        if (line.StartsWith(DataPrefix) && !isDone)
+        if (isDone)
+        {
+            DoneLines++;
+        }
+        else if (line.StartsWith(DataPrefix))
         {
             Chunks++;
         }

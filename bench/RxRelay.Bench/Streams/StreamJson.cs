@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RxRelay.Bench.Load;
+using RxRelay.Bench.Report;
+
+namespace RxRelay.Bench.Streams;
+
+/// <summary>Writes the streams cell's results (default <c>artifacts/bench/streams.json</c>): machine, settings, one object per cell.</summary>
+internal static class StreamJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task WriteAsync(
+        string path, MachineInfo machine, StreamSettings settings, IReadOnlyList<StreamCellResult> cells, IReadOnlyList<string> notes,
+        CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var document = new
+        {
+            Machine = machine,
+            Settings = settings.ToString(),
+            settings.Tokens,
+            settings.DelayMs,
+            settings.RampPerSecond,
+            settings.Workers,
+            PercentileMethod = Percentiles.Method,
+            Cells = cells,
+            Checks = StreamChecks.Evaluate(cells),
+            Notes = notes,
+        };
+        var stream = File.Create(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            await JsonSerializer.SerializeAsync(stream, document, Options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
