@@ -1,4 +1,5 @@
 using System.Globalization;
+using RxRelay.Bench.Cores;
 
 namespace RxRelay.Bench;
 
@@ -41,6 +42,12 @@ internal sealed record BenchOptions
     /// <summary><c>--relay-env KEY=VALUE</c> (repeatable): added to the environment of the RxRelay proxy and worker only.</summary>
     public IReadOnlyDictionary<string, string> RelayEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary><c>--cpus</c>: the cores of every process of the load cells; null leaves them unpinned (the default).</summary>
+    public CpuPlan? Cpus { get; init; }
+
+    /// <summary><c>--workers</c>: how many <c>rxrelay-worker</c> processes serve the rxrelay target (default 1).</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary><c>--no-scale</c>: skip the idle-worker scale cell.</summary>
     public bool SkipScale { get; init; }
 
@@ -78,6 +85,12 @@ internal sealed record BenchOptions
           --only LIST            targets to load: direct,yarp,rxrelay [default: all]
           --cells LIST           load cells to run: chat:1,chat:64,stream200:1,stream200:16 [default: all]
           --relay-env KEY=VALUE  add to the RxRelay proxy's and worker's environment (repeatable; tuning experiments)
+          --cpus SPEC            pin the processes of the load cells to cores, checked in /proc and reported:
+                                 auto (backend = lowest quarter of the cores, load generator = next quarter,
+                                 each rounded down and at least 1, system under test = the rest) or
+                                 backend=LIST,load=LIST,sut=LIST[,proxy=LIST][,workers=LIST] (LIST: 0-3,8,…;
+                                 sut may be left out when proxy and workers are given) [default: unpinned]
+          --workers N            rxrelay-worker processes behind the proxy [default: 1]
           --no-scale             skip the idle-worker scale cell
           --publish-dir DIR      published programs [default: <repo>/artifacts/publish]
           --out FILE             results JSON [default: <repo>/artifacts/bench/results.json]
@@ -122,6 +135,8 @@ internal sealed record BenchOptions
                     "--only" => options with { Targets = TargetNames(Next()) },
                     "--cells" => options with { Cells = CellNames(Next()) },
                     "--relay-env" => options with { RelayEnvironment = WithVariable(options.RelayEnvironment, Next()) },
+                    "--cpus" => options with { Cpus = CpuPlan.Parse(Next(), Affinity.Available()) },
+                    "--workers" => options with { Workers = Count(flag, Next()) },
                     "--no-scale" => options with { SkipScale = true },
                     "--publish-dir" => options with { PublishDirectory = Next() },
                     "--out" => options with { OutputFile = Next() },
@@ -140,6 +155,7 @@ internal sealed record BenchOptions
         return !options.Cluster ? options
             : options.Micro ? options with { Error = "error: --cluster and --micro exclude each other" }
             : args.Contains("--only") ? options with { Error = "error: --only does not apply to --cluster (it always measures local against forwarded)" }
+            : args.Contains("--cpus") || args.Contains("--workers") ? options with { Error = "error: --cpus and --workers do not apply to --cluster" }
             : roundsGiven ? options
             : options with { Rounds = DefaultClusterRounds };
     }
