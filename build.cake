@@ -91,8 +91,9 @@ Task("Publish")
 // with the published programs, plus the idle-worker scale cell; it fails when any request failed or a path
 // could not run. Options pass through: --quick, --duration=S, --warmup=S, --rounds=N, --scale-workers=N,M,
 // --scale-requests=N, --only=direct,yarp,rxrelay, --no-scale, --micro (codec micro-benchmarks instead),
+// --cpus=auto|backend=0-3,load=4-7,sut=8-15 (core pinning), --workers=N (rxrelay-worker processes),
 // --cluster (a forwarded request against a local one, two replicas on a throwaway PostgreSQL).
-// --streams=N,M (with --stream-tokens, --stream-delay-ms, --stream-ramp, --stream-workers): many slow concurrent streams instead.
+// --streams=N,M (with --stream-tokens, --stream-delay-ms, --stream-ramp; --workers sets the number of workers): many slow concurrent streams instead.
 // `Bench-Micro` runs only the micro-benchmarks, without publishing first.
 void RunBench(ProcessArgumentBuilder args)
 {
@@ -114,11 +115,11 @@ Task("Bench")
     {
         if (HasArgument(flag)) args.Append("--" + flag);
     }
-    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only", "cells", "start-warmup" })
+    foreach (var option in new[] { "duration", "warmup", "rounds", "scale-workers", "scale-requests", "only", "cells", "start-warmup", "cpus", "workers" })
     {
         if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
     }
-    foreach (var option in new[] { "streams", "stream-tokens", "stream-delay-ms", "stream-ramp", "stream-workers" })
+    foreach (var option in new[] { "streams", "stream-tokens", "stream-delay-ms", "stream-ramp" })
     {
         if (HasArgument(option)) args.Append("--" + option).Append(Argument<string>(option));
     }

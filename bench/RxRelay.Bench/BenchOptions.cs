@@ -1,5 +1,6 @@
 using System.Globalization;
 using RxRelay.Bench.Streams;
+using RxRelay.Bench.Cores;
 
 namespace RxRelay.Bench;
 
@@ -42,6 +43,12 @@ internal sealed record BenchOptions
     /// <summary><c>--relay-env KEY=VALUE</c> (repeatable): added to the environment of the RxRelay proxy and worker only.</summary>
     public IReadOnlyDictionary<string, string> RelayEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary><c>--cpus</c>: the cores of every process of the load cells; null leaves them unpinned (the default).</summary>
+    public CpuPlan? Cpus { get; init; }
+
+    /// <summary><c>--workers</c>: how many <c>rxrelay-worker</c> processes serve the rxrelay target (default 1).</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary><c>--no-scale</c>: skip the idle-worker scale cell.</summary>
     public bool SkipScale { get; init; }
 
@@ -82,6 +89,13 @@ internal sealed record BenchOptions
           --only LIST            targets to load: direct,yarp,rxrelay [default: all]
           --cells LIST           load cells to run: chat:1,chat:64,stream200:1,stream200:16 [default: all]
           --relay-env KEY=VALUE  add to the RxRelay proxy's and worker's environment (repeatable; tuning experiments)
+          --cpus SPEC            pin the processes of the load cells to cores, checked in /proc and reported:
+                                 auto (backend = lowest quarter of the cores, load generator = next quarter,
+                                 each rounded down and at least 1, system under test = the rest) or
+                                 backend=LIST,load=LIST,sut=LIST[,proxy=LIST][,workers=LIST] (LIST: 0-3,8,…;
+                                 sut may be left out when proxy and workers are given) [default: unpinned]
+          --workers N            rxrelay-worker processes behind the proxy [default: 1; streams cell: 4, each
+                                 --max-concurrency ceil(max N / workers)]
           --no-scale             skip the idle-worker scale cell
           --publish-dir DIR      published programs [default: <repo>/artifacts/publish]
           --out FILE             results JSON [default: <repo>/artifacts/bench/results.json]
@@ -97,7 +111,6 @@ internal sealed record BenchOptions
           --stream-tokens K      tokens per stream (x-echo-tokens) [default: 20]
           --stream-delay-ms D    delay before each token (x-echo-delay-ms) [default: 250]
           --stream-ramp R        streams opened per second, evenly spaced [default: 5000]
-          --stream-workers W     RxRelay workers sharing the streams, each --max-concurrency ceil(max N / W) [default: 4]
           --help                 this text
 
         Exit code 0 only when every request of every cell succeeded and every requested target ran.
@@ -133,6 +146,8 @@ internal sealed record BenchOptions
                     "--only" => options with { Targets = TargetNames(Next()) },
                     "--cells" => options with { Cells = CellNames(Next()) },
                     "--relay-env" => options with { RelayEnvironment = WithVariable(options.RelayEnvironment, Next()) },
+                    "--cpus" => options with { Cpus = CpuPlan.Parse(Next(), Affinity.Available()) },
+                    "--workers" => Count(flag, Next()) is var workers ? options with { Workers = workers, Streams = options.Streams with { Workers = workers } } : options,
                     "--no-scale" => options with { SkipScale = true },
                     "--publish-dir" => options with { PublishDirectory = Next() },
                     "--out" => options with { OutputFile = Next() },
@@ -142,7 +157,6 @@ internal sealed record BenchOptions
                     "--stream-tokens" => options with { Streams = options.Streams with { Tokens = Count(flag, Next()) } },
                     "--stream-delay-ms" => options with { Streams = options.Streams with { DelayMs = Count(flag, Next()) } },
                     "--stream-ramp" => options with { Streams = options.Streams with { RampPerSecond = Count(flag, Next()) } },
-                    "--stream-workers" => options with { Streams = options.Streams with { Workers = Count(flag, Next()) } },
                     "--help" or "-h" => options with { Help = true },
                     _ => throw new FormatException($"unknown flag '{flag}' (see --help)"),
                 };
@@ -161,6 +175,7 @@ internal sealed record BenchOptions
         return !options.Cluster ? options
             : options.Micro ? options with { Error = "error: --cluster and --micro exclude each other" }
             : args.Contains("--only") ? options with { Error = "error: --only does not apply to --cluster (it always measures local against forwarded)" }
+            : args.Contains("--cpus") || args.Contains("--workers") ? options with { Error = "error: --cpus and --workers do not apply to --cluster" }
             : roundsGiven ? options
             : options with { Rounds = DefaultClusterRounds };
     }

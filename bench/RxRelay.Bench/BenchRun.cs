@@ -1,4 +1,5 @@
 using System.Net;
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Report;
 using RxRelay.Bench.Scale;
@@ -24,6 +25,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
     private static readonly string[] TargetOrder = ["direct", "yarp", "rxrelay"];
 
     private readonly List<string> _notes = [];
+    private readonly CorePinning? _pinning = options.Cpus is { } plan ? new CorePinning(plan) : null;
+    private IReadOnlyList<PinnedProcess> _pinned = [];
     private bool _failed;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -31,9 +34,10 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         var machine = MachineInfo.Read();
         log($"machine: {machine}");
         var programs = PublishedPrograms.Locate(options.PublishDirectory);
+        PinHarness();
         using var http = CreateClient();
         IReadOnlyList<CellResult> results;
-        var (echo, backend) = await EchoBackendProcess.StartAsync(programs, cancellationToken).ConfigureAwait(false);
+        var (echo, backend) = await EchoBackendProcess.StartAsync(programs, _pinning, cancellationToken).ConfigureAwait(false);
         await using (echo.ConfigureAwait(false))
         {
             log($"echo backend at {backend}");
@@ -49,12 +53,19 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                 }
             }
 
+            CheckPinning();
             results = await MeasureAllAsync(targets, echo, new ClosedLoopRunner(http), expectedChunks, cancellationToken).ConfigureAwait(false);
         }
+
+        _pinning?.ReleaseHarness();
 
         AddRatios(results);
         var scale = await RunScaleAsync(programs, http, cancellationToken).ConfigureAwait(false);
         var checks = TargetChecks.Evaluate(results, scale);
+        if (options.Workers > 1 && options.Targets.Contains("rxrelay"))
+        {
+            _notes.Add($"--workers {options.Workers}: the rxrelay cells ran with {options.Workers} workers, so the target 'streaming through one worker' was measured through {options.Workers}.");
+        }
         var output = options.OutputFile ?? Path.Combine(RepositoryRoot.Find(), "artifacts", "bench", "results.json");
         var errors = results.Sum(r => r.Errors) + scale.Sum(s => s.Errors);
         if (errors > 0)
@@ -64,8 +75,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         }
 
         Console.WriteLine();
-        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, _notes));
-        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, _notes, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, _notes, _pinned));
+        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, _notes, _pinned, cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
         return _failed ? 1 : 0;
     }
@@ -148,10 +159,10 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         var measurement = await runner.RunAsync(
             target.ChatCompletions, workload, target.Model, concurrency, options.Warmup, options.Duration, expectedChunks, cancellationToken).ConfigureAwait(false);
         var peaks = target.Monitored.ToDictionary(p => p.Name, p => (ProcessMemory.PeakRss(p.Pid) ?? 0) / 1024.0 / 1024.0);
-        var result = CellResult.From(target.Name, workload, concurrency, measurement, peaks) with
+        var result = (CellResult.From(target.Name, workload, concurrency, measurement, peaks) with
         {
             CpuUsPerRequest = cpu.MicrosecondsPerRequest(measurement.CompletedIncludingWarmup),
-        };
+        }).WithSutCores(options.Cpus?.SutOf(target.Name));
         log($"  {result.RequestsPerSec:0} req/s, p50 {result.LatencyP50Ms:0.000} ms, p99 {result.LatencyP99Ms:0.000} ms" +
             (result.ChunksPerSec is { } cps ? $", {cps:N0} chunks/s, TTFB p50 {result.TtfbP50Ms:0.000} ms" : "") +
             $", errors {result.Errors}{(result.Errors > 0 ? " (" + string.Join(" | ", result.ErrorSamples) + ")" : "")}");
@@ -176,14 +187,15 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                 case "direct":
                     return new LoadTarget("direct", backend, "echo", []);
                 case "yarp":
-                    var (yarp, yarpAddress) = await YarpProcess.StartAsync(backend, cancellationToken).ConfigureAwait(false);
+                    var (yarp, yarpAddress) = await YarpProcess.StartAsync(backend, _pinning, cancellationToken).ConfigureAwait(false);
                     processes.Add(yarp);
                     return new LoadTarget("yarp", yarpAddress, "echo", [yarp]);
                 default:
-                    var relay = await RelayProcesses.StartAsync(programs, backend, http, options.RelayEnvironment, cancellationToken).ConfigureAwait(false);
+                    var relay = await RelayProcesses.StartAsync(
+                        programs, backend, http, options.RelayEnvironment, options.Workers, _pinning, cancellationToken).ConfigureAwait(false);
                     processes.Add(relay);
-                    log($"rxrelay: proxy at {relay.ProxyAddress}, worker connected");
-                    return new LoadTarget("rxrelay", relay.ProxyAddress, RelayProcesses.Model, [relay.Proxy, relay.Worker!]);
+                    log($"rxrelay: proxy at {relay.ProxyAddress}, {(options.Workers == 1 ? "worker" : $"{options.Workers} workers")} connected");
+                    return new LoadTarget("rxrelay", relay.ProxyAddress, RelayProcesses.Model, [relay.Proxy, .. relay.Workers]);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or HttpRequestException)
@@ -193,6 +205,42 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
             _notes.Add(message);
             log("ERROR: " + message);
             return null;
+        }
+    }
+
+    /// <summary>With <c>--cpus</c>: says how the cores were split and pins this process (the load generator) to its set.</summary>
+    private void PinHarness()
+    {
+        if (_pinning is null)
+        {
+            return;
+        }
+
+        foreach (var line in _pinning.Plan.Describe())
+        {
+            log(line);
+        }
+
+        _pinning.PinHarness();
+    }
+
+    /// <summary>With <c>--cpus</c>: reads every thread's cores of every process back from /proc; a process not on its cores fails the run.</summary>
+    private void CheckPinning()
+    {
+        if (_pinning is null)
+        {
+            return;
+        }
+
+        _pinned = _pinning.Check();
+        foreach (var process in _pinned)
+        {
+            log("cores: " + process);
+            if (!process.Ok)
+            {
+                _failed = true;
+                _notes.Add($"--cpus: {process} (exit code 1)");
+            }
         }
     }
 

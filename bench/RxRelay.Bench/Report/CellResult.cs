@@ -43,10 +43,23 @@ internal sealed record CellResult
     /// <summary>CPU time per completed request (warm-up included) of each process in the path, the echo backend and the load generator, in µs.</summary>
     public IReadOnlyDictionary<string, double> CpuUsPerRequest { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>With <c>--cpus</c>: the cores of the system under test (YARP's; proxy ∪ workers; the backend's for direct); null when unpinned.</summary>
+    public string? SutCores { get; init; }
+
+    /// <summary>With <c>--cpus</c>: requests/s ÷ the number of <see cref="SutCores"/>; null when unpinned.</summary>
+    public double? RequestsPerSecPerSutCore { get; init; }
+
     /// <summary>RxRelay ÷ direct, RxRelay ÷ YARP; set on RxRelay rows only.</summary>
     public Ratios? VsDirect { get; set; }
 
     public Ratios? VsYarp { get; set; }
+
+    /// <summary>This row with its per-core figure, when the run was pinned (<paramref name="sutCores"/> not null).</summary>
+    public CellResult WithSutCores(Cores.CoreSet? sutCores) => sutCores is null ? this : this with
+    {
+        SutCores = sutCores.ToString(),
+        RequestsPerSecPerSutCore = RequestsPerSec / sutCores.Count,
+    };
 
     /// <summary>Builds a row from a measurement.</summary>
     public static CellResult From(string target, Workload workload, int concurrency, CellMeasurement m, IReadOnlyDictionary<string, double> peakRss)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Scale;
 
@@ -19,7 +20,7 @@ internal static class ResultsJson
 
     public static async Task WriteAsync(
         string path, MachineInfo machine, BenchOptions options, IReadOnlyList<CellResult> cells, IReadOnlyList<ScaleStep> scale,
-        IReadOnlyList<TargetCheck> targets, IReadOnlyList<string> notes, CancellationToken cancellationToken)
+        IReadOnlyList<TargetCheck> targets, IReadOnlyList<string> notes, IReadOnlyList<PinnedProcess> pinned, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var document = new
@@ -28,6 +29,8 @@ internal static class ResultsJson
             WarmupS = options.Warmup.TotalSeconds,
             DurationS = options.Duration.TotalSeconds,
             PercentileMethod = Percentiles.Method,
+            Cpus = options.Cpus is { } plan ? new { plan.Spec, Rule = plan.Spec == "auto" ? CpuPlan.AutoRule : null, Split = plan.Describe(), Processes = pinned } : null,
+            Workers = options.Workers,
             Cells = cells,
             Scale = scale,
             Targets = targets.Select(t => new { t.Target, t.Measured, t.Met }),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Scale;
 
@@ -10,7 +11,7 @@ internal static class ResultsTable
 {
     public static string Render(
         MachineInfo machine, BenchOptions options, IReadOnlyList<CellResult> cells, IReadOnlyList<ScaleStep> scale,
-        IReadOnlyList<TargetCheck> targets, IReadOnlyList<string> notes)
+        IReadOnlyList<TargetCheck> targets, IReadOnlyList<string> notes, IReadOnlyList<PinnedProcess> pinned)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {machine}");
@@ -18,6 +19,8 @@ internal static class ResultsTable
         text.AppendLine("latency = request sent to last body byte read; TTFB = request sent to first body byte read; ratios = RxRelay / baseline");
         text.AppendLine();
         AppendCells(text, cells);
+        text.AppendLine();
+        CoresTable.Append(text, options.Cpus, cells, pinned);
         if (scale.Count > 0)
         {
             text.AppendLine();
@@ -46,7 +49,7 @@ internal static class ResultsTable
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
         foreach (var c in cells)
         {
-            var rss = c.PeakRssMiB.Count == 0 ? "-" : string.Join(", ", c.PeakRssMiB.Select(p => $"{Short(p.Key)} {p.Value:0}"));
+            var rss = c.PeakRssMiB.Count == 0 ? "-" : WorkerFold.Rss(c.PeakRssMiB);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {c.Target} | {c.Workload} | {c.Concurrency} | {c.RequestsPerSec:0} | {Ms(c.LatencyP50Ms)} | {Ms(c.LatencyP90Ms)} | {Ms(c.LatencyP99Ms)} | {Ms(c.TtfbP50Ms)} | {Ms(c.TtfbP99Ms)} | {Num(c.ChunksPerSec)} | {c.Errors} | {rss} | {X(c.VsDirect?.RequestsPerSec)} | {X(c.VsYarp?.RequestsPerSec)} | {X(c.VsDirect?.LatencyP50)} | {X(c.VsYarp?.LatencyP50)} |");
         }
@@ -59,7 +62,7 @@ internal static class ResultsTable
         foreach (var c in cells)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {c.Target} | {c.Workload} | {c.Concurrency} | {string.Join(", ", c.CpuUsPerRequest.Select(p => $"{Short(p.Key)} {p.Value:0}"))} (total {c.CpuUsPerRequest.Values.Sum():0}) |");
+                $"| {c.Target} | {c.Workload} | {c.Concurrency} | {WorkerFold.Cpu(c.CpuUsPerRequest)} (total {c.CpuUsPerRequest.Values.Sum():0}) |");
         }
 
         if (cells.Any(c => c.RoundsRequestsPerSec.Count > 1))
@@ -93,8 +96,6 @@ internal static class ResultsTable
             text.AppendLine(CultureInfo.InvariantCulture, $"errors at {s.IdleWorkers} idle workers: {string.Join(" | ", s.ErrorSamples)}");
         }
     }
-
-    private static string Short(string process) => process.Replace("rxrelay-", "", StringComparison.Ordinal);
 
     private static string Ms(double? ms) => ms is { } v && !double.IsNaN(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
 

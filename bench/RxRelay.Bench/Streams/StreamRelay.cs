@@ -5,7 +5,7 @@ namespace RxRelay.Bench.Streams;
 
 /// <summary>
 /// RxRelay for the streams cell: the usual proxy (<c>--max-queue-len 0</c>, so the queue never rejects) and
-/// <c>--stream-workers</c> workers that share the largest N between them: each has
+/// <c>--workers</c> workers that share the largest N between them: each has
 /// <c>--max-concurrency ceil(N / workers)</c>, so all N streams run at once and none waits in the queue.
 /// </summary>
 internal sealed class StreamRelay : IAsyncDisposable

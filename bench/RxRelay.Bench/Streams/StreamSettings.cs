@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace RxRelay.Bench.Streams;
 
-/// <summary>The streams cell's knobs (<c>--streams</c>, <c>--stream-tokens</c>, <c>--stream-delay-ms</c>, <c>--stream-ramp</c>, <c>--stream-workers</c>).</summary>
+/// <summary>The streams cell's knobs (<c>--streams</c>, <c>--stream-tokens</c>, <c>--stream-delay-ms</c>, <c>--stream-ramp</c>, and <c>--workers</c> for this cell).</summary>
 internal sealed record StreamSettings
 {
     /// <summary><c>--streams N,M</c>: concurrent stream counts, one cell per count; empty: no streams cell.</summary>
@@ -20,7 +20,7 @@ internal sealed record StreamSettings
     /// </summary>
     public int RampPerSecond { get; init; } = 5000;
 
-    /// <summary><c>--stream-workers</c>: RxRelay workers sharing the streams, default 4; each gets <c>--max-concurrency ceil(max N / workers)</c>.</summary>
+    /// <summary><c>--workers</c> (this cell's default 4): RxRelay workers sharing the streams; each gets <c>--max-concurrency ceil(max N / workers)</c>.</summary>
     public int Workers { get; init; } = 4;
 
     public bool Enabled => Sizes.Count > 0;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RxRelay.Bench.Cores;
 
 namespace RxRelay.Bench.Targets;
 
@@ -10,9 +11,14 @@ namespace RxRelay.Bench.Targets;
 /// </summary>
 internal static partial class EchoBackendProcess
 {
-    public static async Task<(ChildProcess Process, Uri BaseAddress)> StartAsync(PublishedPrograms programs, CancellationToken cancellationToken)
+    public static Task<(ChildProcess Process, Uri BaseAddress)> StartAsync(PublishedPrograms programs, CancellationToken cancellationToken) =>
+        StartAsync(programs, null, cancellationToken);
+
+    /// <summary>Starts the backend on the backend cores of <paramref name="pinning"/>'s plan, or unpinned when it is null.</summary>
+    public static async Task<(ChildProcess Process, Uri BaseAddress)> StartAsync(PublishedPrograms programs, CorePinning? pinning, CancellationToken cancellationToken)
     {
-        var child = BenchChildren.Start("rxrelay-echo-backend", programs.EchoBackend, ["--listen", "127.0.0.1:0", "--models", "echo"]);
+        var child = CorePinning.Start(pinning, plan => plan.Backend,
+            () => BenchChildren.Start("rxrelay-echo-backend", programs.EchoBackend, ["--listen", "127.0.0.1:0", "--models", "echo"]));
         try
         {
             var line = await child.WaitForLineAsync(l => ListeningLine().IsMatch(l), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using RxRelay.Bench.Cores;
 
 namespace RxRelay.Bench.Targets;
 
@@ -15,17 +16,21 @@ internal sealed class RelayProcesses : IAsyncDisposable
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
-    private RelayProcesses(ChildProcess proxy, ChildProcess? worker, Uri proxyAddress, string secret)
+    private RelayProcesses(ChildProcess proxy, IReadOnlyList<ChildProcess> workers, Uri proxyAddress, string secret)
     {
         Proxy = proxy;
-        Worker = worker;
+        Workers = workers;
         ProxyAddress = proxyAddress;
         Secret = secret;
     }
 
     public ChildProcess Proxy { get; }
 
-    public ChildProcess? Worker { get; }
+    /// <summary>The first worker, or null for a proxy alone.</summary>
+    public ChildProcess? Worker => Workers.Count > 0 ? Workers[0] : null;
+
+    /// <summary>Every worker, in the order started (none for a proxy alone).</summary>
+    public IReadOnlyList<ChildProcess> Workers { get; }
 
     public Uri ProxyAddress { get; }
 
@@ -36,11 +41,21 @@ internal sealed class RelayProcesses : IAsyncDisposable
     /// <param name="environment">Added to the proxy's and the worker's environment (<c>--relay-env</c>), for tuning experiments.</param>
     public static Task<RelayProcesses> StartAsync(
         PublishedPrograms programs, Uri backend, HttpClient http, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend, http, environment, [], cancellationToken);
+        StartCoreAsync(programs, backend, http, environment, [], 1, null, cancellationToken);
+
+    /// <summary>
+    /// Proxy plus <paramref name="workers"/> workers in front of <paramref name="backend"/>, each on the cores of its
+    /// group when <paramref name="pinning"/> is given. One worker is named as always (<c>rxrelay-worker</c>,
+    /// <c>bench-worker</c>); more are numbered from 1 (<c>rxrelay-worker-1</c>, <c>bench-worker-1</c>, …).
+    /// </summary>
+    public static Task<RelayProcesses> StartAsync(
+        PublishedPrograms programs, Uri backend, HttpClient http, IReadOnlyDictionary<string, string> environment,
+        int workers, CorePinning? pinning, CancellationToken cancellationToken) =>
+        StartCoreAsync(programs, backend, http, environment, [], workers, pinning, cancellationToken);
 
     /// <summary>A proxy alone, for the idle-worker scale cell.</summary>
     public static Task<RelayProcesses> StartProxyOnlyAsync(PublishedPrograms programs, HttpClient http, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend: null, http, new Dictionary<string, string>(), [], cancellationToken);
+        StartCoreAsync(programs, backend: null, http, new Dictionary<string, string>(), [], 1, null, cancellationToken);
 
     /// <summary>
     /// A proxy with <paramref name="proxyArguments"/> added to the usual ones (the cluster cell's replica flags), with one
@@ -49,7 +64,7 @@ internal sealed class RelayProcesses : IAsyncDisposable
     public static Task<RelayProcesses> StartWithProxyArgumentsAsync(
         PublishedPrograms programs, Uri? backend, HttpClient http, IReadOnlyDictionary<string, string> environment,
         IReadOnlyList<string> proxyArguments, CancellationToken cancellationToken) =>
-        StartCoreAsync(programs, backend, http, environment, proxyArguments, cancellationToken);
+        StartCoreAsync(programs, backend, http, environment, proxyArguments, 1, null, cancellationToken);
 
     /// <summary><c>workers_connected</c> from <c>GET /health</c>, or null while the proxy does not answer.</summary>
     public async Task<int?> WorkersConnectedAsync(HttpClient http, CancellationToken cancellationToken)
@@ -97,9 +112,9 @@ internal sealed class RelayProcesses : IAsyncDisposable
                 throw Proxy.Failure("exited");
             }
 
-            if (Worker is { HasExited: true })
+            if (Workers.FirstOrDefault(w => w.HasExited) is { } dead)
             {
-                throw Worker.Failure("exited");
+                throw dead.Failure("exited");
             }
 
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
@@ -111,9 +126,9 @@ internal sealed class RelayProcesses : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (Worker is not null)
+        foreach (var worker in Workers)
         {
-            await Worker.DisposeAsync().ConfigureAwait(false);
+            await worker.DisposeAsync().ConfigureAwait(false);
         }
 
         await Proxy.DisposeAsync().ConfigureAwait(false);
@@ -121,11 +136,11 @@ internal sealed class RelayProcesses : IAsyncDisposable
 
     private static async Task<RelayProcesses> StartCoreAsync(
         PublishedPrograms programs, Uri? backend, HttpClient http, IReadOnlyDictionary<string, string> environment,
-        IReadOnlyList<string> proxyArguments, CancellationToken cancellationToken)
+        IReadOnlyList<string> proxyArguments, int workerCount, CorePinning? pinning, CancellationToken cancellationToken)
     {
         var secret = "bench-" + Guid.NewGuid().ToString("N");
         var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        var proxy = BenchChildren.Start("rxrelay-proxy", programs.Proxy,
+        var proxy = CorePinning.Start(pinning, plan => plan.Proxy, () => BenchChildren.Start("rxrelay-proxy", programs.Proxy,
         [
             "--listen", $"127.0.0.1:{port}",
             "--provider", "local",
@@ -133,9 +148,10 @@ internal sealed class RelayProcesses : IAsyncDisposable
             "--max-queue-len", "0",
             "--log-level", "warn",
             .. proxyArguments,
-        ], environment);
+        ], environment));
         var proxyAddress = new Uri($"http://127.0.0.1:{port}/");
-        var relay = new RelayProcesses(proxy, null, proxyAddress, secret);
+        var workers = new List<ChildProcess>();
+        var relay = new RelayProcesses(proxy, workers, proxyAddress, secret);
         try
         {
             await relay.WaitForWorkersAsync(http, 0, ReadyTimeout, cancellationToken).ConfigureAwait(false);
@@ -144,19 +160,23 @@ internal sealed class RelayProcesses : IAsyncDisposable
                 return relay;
             }
 
-            var worker = BenchChildren.Start("rxrelay-worker", programs.Worker,
-            [
-                "--proxy-url", $"http://127.0.0.1:{port}",
-                "--worker-secret", secret,
-                "--provider", "local",
-                "--worker-name", "bench-worker",
-                "--models", Model,
-                "--max-concurrency", "128",
-                "--backend-url", backend.GetLeftPart(UriPartial.Authority),
-                "--log-level", "warn",
-            ], environment);
-            relay = new RelayProcesses(proxy, worker, proxyAddress, secret);
-            await relay.WaitForWorkersAsync(http, 1, ReadyTimeout, cancellationToken).ConfigureAwait(false);
+            for (var i = 1; i <= workerCount; i++)
+            {
+                var suffix = workerCount == 1 ? "" : "-" + i.ToString(CultureInfo.InvariantCulture);
+                workers.Add(CorePinning.Start(pinning, plan => plan.Workers, () => BenchChildren.Start("rxrelay-worker" + suffix, programs.Worker,
+                [
+                    "--proxy-url", $"http://127.0.0.1:{port}",
+                    "--worker-secret", secret,
+                    "--provider", "local",
+                    "--worker-name", "bench-worker" + suffix,
+                    "--models", Model,
+                    "--max-concurrency", "128",
+                    "--backend-url", backend.GetLeftPart(UriPartial.Authority),
+                    "--log-level", "warn",
+                ], environment)));
+            }
+
+            await relay.WaitForWorkersAsync(http, workerCount, ReadyTimeout, cancellationToken).ConfigureAwait(false);
             return relay;
         }
         catch

@@ -17,7 +17,7 @@ public sealed class StreamOptionsTests
     public void Streams_SizesAndKnobs_AreParsed_AndWorkersShareTheLargestSize()
     {
         var streams = BenchOptions.Parse(
-            ["--streams", "2000, 10001", "--stream-tokens", "5", "--stream-delay-ms", "100", "--stream-ramp", "1000", "--stream-workers", "8"]).Streams;
+            ["--streams", "2000, 10001", "--stream-tokens", "5", "--stream-delay-ms", "100", "--stream-ramp", "1000", "--workers", "8"]).Streams;
 
         Assert.Equal([2000, 10001], streams.Sizes);
         Assert.Equal((5, 100, 1000, 8), (streams.Tokens, streams.DelayMs, streams.RampPerSecond, streams.Workers));
@@ -26,7 +26,7 @@ public sealed class StreamOptionsTests
 
     [Theory]
     [InlineData("--streams", "0", "error: --streams: '0' is not a positive integer")]
-    [InlineData("--stream-workers", "-1", "error: --stream-workers: '-1' is not a positive integer")]
+    [InlineData("--workers", "-1", "error: --workers: '-1' is not a positive integer")]
     public void Streams_BadValue_IsAnErrorNamingTheFlag(string flag, string value, string error)
         => Assert.Equal(error, BenchOptions.Parse([flag, value]).Error);
 
