@@ -40,6 +40,9 @@ internal sealed record BenchOptions
     /// <summary>Every load cell, in the order they run.</summary>
     public static IReadOnlyList<string> AllCells { get; } = ["chat:1", "chat:64", "stream200:1", "stream200:16"];
 
+    /// <summary>Cells run only when <c>--cells</c> names them: heavier load than the default run needs (issue 16's concurrency 256).</summary>
+    public static IReadOnlyList<string> ExtraCells { get; } = ["chat:256"];
+
     /// <summary><c>--relay-env KEY=VALUE</c> (repeatable): added to the environment of the RxRelay proxy and worker only.</summary>
     public IReadOnlyDictionary<string, string> RelayEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -87,13 +90,15 @@ internal sealed record BenchOptions
           --scale-workers N,M    idle-worker fleet sizes [default: 1000,5000]
           --scale-requests N     sequential probe requests per fleet size [default: 1000]
           --only LIST            targets to load: direct,yarp,rxrelay [default: all]
-          --cells LIST           load cells to run: chat:1,chat:64,stream200:1,stream200:16 [default: all]
+          --cells LIST           load cells to run: chat:1,chat:64,stream200:1,stream200:16, and chat:256 when
+                                 named [default: the first four]
           --relay-env KEY=VALUE  add to the RxRelay proxy's and worker's environment (repeatable; tuning experiments)
           --cpus SPEC            pin the processes of the load cells to cores, checked in /proc and reported:
                                  auto (backend = lowest quarter of the cores, load generator = next quarter,
                                  each rounded down and at least 1, system under test = the rest) or
                                  backend=LIST,load=LIST,sut=LIST[,proxy=LIST][,workers=LIST] (LIST: 0-3,8,…;
-                                 sut may be left out when proxy and workers are given) [default: unpinned]
+                                 sut may be left out when proxy and workers are given: YARP then gets
+                                 the proxy's cores) [default: unpinned]
           --workers N            rxrelay-worker processes behind the proxy [default: 1; streams cell: 4, each
                                  --max-concurrency ceil(max N / workers)]
           --no-scale             skip the idle-worker scale cell
@@ -205,10 +210,10 @@ internal sealed record BenchOptions
     private static HashSet<string> CellNames(string value)
     {
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var unknown = names.Except(AllCells).ToList();
+        var unknown = names.Except(AllCells).Except(ExtraCells).ToList();
         return unknown.Count == 0 && names.Count > 0
             ? names
-            : throw new FormatException($"--cells: unknown cell(s) {string.Join(", ", unknown)}; expected {string.Join(", ", AllCells)}");
+            : throw new FormatException($"--cells: unknown cell(s) {string.Join(", ", unknown)}; expected {string.Join(", ", AllCells.Concat(ExtraCells))}");
     }
 
     private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> current, string value)

@@ -16,10 +16,10 @@ namespace RxRelay.Bench;
 /// </summary>
 internal sealed class BenchRun(BenchOptions options, Action<string> log)
 {
-    /// <summary>Every load cell, in the order they run (also the cluster cell's).</summary>
+    /// <summary>Every load cell, in the order they run (also the cluster cell's); chat:256 only when asked for (<see cref="BenchOptions.ExtraCells"/>).</summary>
     internal static readonly (Workload Workload, int Concurrency)[] Cells =
     [
-        (Workload.Chat, 1), (Workload.Chat, 64), (Workload.Stream200, 1), (Workload.Stream200, 16),
+        (Workload.Chat, 1), (Workload.Chat, 64), (Workload.Chat, 256), (Workload.Stream200, 1), (Workload.Stream200, 16),
     ];
 
     private static readonly string[] TargetOrder = ["direct", "yarp", "rxrelay"];

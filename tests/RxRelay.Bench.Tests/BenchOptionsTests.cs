@@ -7,12 +7,13 @@ public sealed class BenchOptionsTests
     {
         Assert.Equal(["chat:1", "chat:64", "stream200:1", "stream200:16"], BenchOptions.Parse([]).Cells.Order(StringComparer.Ordinal));
         Assert.Equal(["chat:64", "stream200:16"], BenchOptions.Parse(["--cells", "chat:64, stream200:16"]).Cells.Order(StringComparer.Ordinal));
+        Assert.Equal(["chat:256", "chat:64"], BenchOptions.Parse(["--cells", "chat:64,chat:256"]).Cells.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void Cells_UnknownCell_IsAnErrorNamingIt()
         => Assert.Equal(
-            "error: --cells: unknown cell(s) chat:2; expected chat:1, chat:64, stream200:1, stream200:16",
+            "error: --cells: unknown cell(s) chat:2; expected chat:1, chat:64, stream200:1, stream200:16, chat:256",
             BenchOptions.Parse(["--cells", "chat:1,chat:2"]).Error);
 
     [Fact]

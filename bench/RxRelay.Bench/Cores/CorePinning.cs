@@ -68,9 +68,12 @@ internal sealed class CorePinning(CpuPlan plan)
 /// <summary>One process's cores: asked, and what its threads' <c>Cpus_allowed_list</c> say.</summary>
 internal sealed record PinnedProcess(string Name, int Pid, string Asked, IReadOnlyList<string> Got, int Threads)
 {
-    /// <summary>True when every thread is allowed exactly the asked cores.</summary>
-    public bool Ok => Got.Count == 1 && Got[0] == Asked;
+    /// <summary>
+    /// True when every thread is allowed only asked cores, and some thread all of them: the server GC pins each of its
+    /// threads to one core of the process's set, so a process on several cores also shows one-core lists.
+    /// </summary>
+    public bool Ok => Got.Contains(Asked) && Got.All(list => CoreSet.Parse(list).Except(CoreSet.Parse(Asked)).Count == 0);
 
     public override string ToString() =>
-        $"{Name} (pid {Pid}): asked {Asked}, got {string.Join(" / ", Got)} on {(Ok ? "all " : "")}{Threads} thread(s){(Ok ? "" : " MISMATCH")}";
+        $"{Name} (pid {Pid}): asked {Asked}, got {string.Join(" / ", Got)} on {(Ok && Got.Count == 1 ? "all " : "")}{Threads} thread(s){(Ok ? "" : " MISMATCH")}";
 }

@@ -25,8 +25,8 @@ internal sealed partial record CpuPlan(string Spec, CoreSet Available, CoreSet B
     /// <summary>
     /// Parses <c>auto</c> or <c>backend=LIST,load=LIST,sut=LIST[,proxy=LIST][,workers=LIST]</c> (a LIST of core numbers
     /// and ranges, its items separated by commas too: an item without <c>=</c> continues the group before it) against
-    /// the cores this process may use. <c>sut</c> may be left out when both <c>proxy</c> and <c>workers</c> are given
-    /// (it is then their union); <c>proxy</c> and <c>workers</c> default to <c>sut</c>.
+    /// the cores this process may use. <c>sut</c> may be left out when both <c>proxy</c> and <c>workers</c> are given:
+    /// YARP, the other one-hop proxy, then runs on the proxy's cores; <c>proxy</c> and <c>workers</c> default to <c>sut</c>.
     /// </summary>
     /// <exception cref="FormatException">The message says what is wrong, starting with <c>--cpus:</c>.</exception>
     public static CpuPlan Parse(string spec, CoreSet available)
@@ -69,7 +69,7 @@ internal sealed partial record CpuPlan(string Spec, CoreSet Available, CoreSet B
         var backend = Required("backend");
         var load = Required("load");
         var sut = groups.TryGetValue("sut", out var s) ? s
-            : groups.TryGetValue("proxy", out var p) && groups.TryGetValue("workers", out var w) ? p.Union(w)
+            : groups.ContainsKey("workers") && groups.TryGetValue("proxy", out var p) ? p
             : throw new FormatException("no sut= group (nor both proxy= and workers=)");
         foreach (var (name, set) in groups)
         {

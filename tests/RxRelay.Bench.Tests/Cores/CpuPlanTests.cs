@@ -43,13 +43,13 @@ public sealed class CpuPlanTests
         => Assert.Equal(["0,2", "4-5", "8-11,14", "8-11,14", "8-11,14"], Groups(Parse("backend=0,2,load=4-5, sut=14,8-11", "0-15")));
 
     [Fact]
-    public void Explicit_ProxyAndWorkersWithoutSut_SutIsTheirUnion()
+    public void Explicit_ProxyAndWorkersWithoutSut_YarpGetsTheProxysCores()
     {
         var plan = Parse("backend=0-3,load=4-7,proxy=8-11,workers=12-15", "0-15");
 
-        Assert.Equal(["0-3", "4-7", "8-15", "8-11", "12-15"], Groups(plan));
+        Assert.Equal(["0-3", "4-7", "8-11", "8-11", "12-15"], Groups(plan));
         Assert.Equal("8-15", plan.SutOf("rxrelay").ToString());
-        Assert.Equal("8-15", plan.SutOf("yarp").ToString());
+        Assert.Equal("8-11", plan.SutOf("yarp").ToString());
         Assert.Equal("0-3", plan.SutOf("direct").ToString());
     }
 
@@ -78,4 +78,13 @@ public sealed class CpuPlanTests
     [Fact]
     public void CoreSet_PrintsLikeTheKernel_AscendingWithRunsFolded()
         => Assert.Equal("0-3,8,10-11", CoreSet.Parse("11,3,0-2,8,10,2").ToString());
+
+    [Theory]
+    [InlineData("0-1", new[] { "0-1" }, true)]
+    [InlineData("0-1", new[] { "0-1", "0", "1" }, true)] // server GC threads, one core each
+    [InlineData("0-1", new[] { "0", "1" }, false)] // no thread may use the whole set
+    [InlineData("1", new[] { "1", "0-1" }, false)]
+    [InlineData("2-3", new[] { "2-3", "4" }, false)]
+    public void PinnedProcess_Ok_EveryThreadInsideTheSetAndOneOnAllOfIt(string asked, string[] got, bool ok)
+        => Assert.Equal(ok, new PinnedProcess("p", 1, asked, got, got.Length).Ok);
 }
