@@ -165,6 +165,20 @@ internal sealed class ApiKeyCache(ApiKeyCacheOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// A key was added to the table: a refusal of its hash is forgotten, and an answer from before the insert is
+    /// not remembered. A live entry stays: a new row makes no key stale, and the announcement of a key's own
+    /// creation, arriving after the proxy that created it cached it, must not drop it again.
+    /// </summary>
+    public void Added(string hash)
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _invalid.Remove(hash);
+        }
+    }
+
     /// <summary>Forgets everything (the table was truncated, or a change could not be read).</summary>
     public void Clear()
     {

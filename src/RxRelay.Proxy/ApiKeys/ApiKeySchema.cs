@@ -84,8 +84,11 @@ internal static class ApiKeySchema
         return existed ? $"table {Table} kept as found, change trigger ensured" : $"table {Table} and its change trigger created";
     }
 
-    /// <summary>The id and upper-case hex hash a notification names; null for <c>truncate</c> or anything unreadable (forget everything).</summary>
-    public static (string Id, string Hash)? ParseNotification(string payload)
+    /// <summary>
+    /// The id and upper-case hex hash a notification names, and whether the row was inserted; null for
+    /// <c>truncate</c> or anything unreadable (forget everything).
+    /// </summary>
+    public static (string Id, string Hash, bool Inserted)? ParseNotification(string payload)
     {
         var parts = payload.Split(' ');
         if (parts.Length != 3 || parts[0] is not ("insert" or "update" or "delete") || !Guid.TryParse(parts[1], out var id))
@@ -95,7 +98,7 @@ internal static class ApiKeySchema
 
         try
         {
-            return (id.ToString("D"), Convert.ToHexString(Convert.FromHexString(parts[2])));
+            return (id.ToString("D"), Convert.ToHexString(Convert.FromHexString(parts[2])), parts[0] == "insert");
         }
         catch (FormatException)
         {

@@ -101,7 +101,14 @@ internal sealed class ApiKeySync(
     {
         if (ApiKeySchema.ParseNotification(payload) is { } change)
         {
-            cache.Forget(change.Id, change.Hash);
+            if (change.Inserted)
+            {
+                cache.Added(change.Hash);
+            }
+            else
+            {
+                cache.Forget(change.Id, change.Hash);
+            }
         }
         else
         {

@@ -57,6 +57,27 @@ public sealed class PostgresOutageTests
         Assert.Single(snapshot, r => r.Message.Contains("reachable again", StringComparison.Ordinal));
     }
 
+    // A key's own creation is announced to every proxy, the one that created it included, and that announcement
+    // can arrive after the creating proxy cached the key. It used to drop the key again: a database outage right
+    // after it then refused the key with 500. The announcement is replayed here, after the key is cached.
+    [PostgresFact]
+    public async Task KeyCreatedHere_ItsCreationAnnouncedAfterItWasCached_StaysServedWhenTheDatabaseGoes()
+    {
+        await using var server = await PostgresServer.StartNewAsync();
+        await using var proxy = await KeyedProxy.StartAsync(server.Url());
+        var (id, secret, _) = await proxy.CreateKeyAsync("created-here");
+        var (probeId, probe, _) = await proxy.CreateKeyAsync("probe");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await proxy.UseAsync(secret)).Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await proxy.UseAsync(probe)).Status);
+
+        await server.ExecuteAsync("postgres", $"SELECT pg_notify('{ApiKeySchema.Channel}', 'insert {id} {ApiKeyGenerator.Hash(secret)}')");
+        await server.ExecuteAsync("postgres", $"UPDATE server_api_keys SET revoked_at = now() WHERE id = '{probeId}'");
+        await proxy.TimeUntilAsync(probe, HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10)); // announced after the replay: both heard
+        await server.StopAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await proxy.UseAsync(secret)).Status);
+    }
+
     [PostgresFact]
     public async Task DatabaseDown_KeyWorkerGetsCloseWith1011_NotAnAuthFailure()
     {

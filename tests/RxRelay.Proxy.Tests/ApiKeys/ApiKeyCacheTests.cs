@@ -67,6 +67,23 @@ public sealed class ApiKeyCacheTests
     }
 
     [Fact]
+    public void Added_DropsARefusalOfItsHash_KeepsALiveKey_AndVoidsAnswersFromBefore()
+    {
+        var sut = CreateSut();
+        sut.RememberValid(Hash, Id, sut.Generation); // the creating proxy cached its new key before its announcement came
+        sut.RememberInvalid("BB", sut.Generation);
+        var before = sut.Generation;
+
+        sut.Added(Hash);
+        sut.Added("BB");
+        sut.RememberInvalid("CC", before); // "not found", read before the insert
+
+        Assert.Equal((CachedKeyState.Valid, Id), sut.Lookup(Hash));
+        Assert.Equal((CachedKeyState.Miss, null), sut.Lookup("BB"));
+        Assert.Equal((CachedKeyState.Miss, null), sut.Lookup("CC"));
+    }
+
+    [Fact]
     public void Confirm_DropsRevokedKeys_AndRenewsLiveOnesFromTheQueryTime()
     {
         var sut = CreateSut();

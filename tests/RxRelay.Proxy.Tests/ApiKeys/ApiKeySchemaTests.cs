@@ -10,7 +10,7 @@ public sealed class ApiKeySchemaTests
     [InlineData("delete")]
     public void Notification_RowChange_NamesIdAndUpperCaseHash(string op) =>
         Assert.Equal(
-            ("0f8fad5b-d9cb-469f-a165-70867728950e", "ABCDEF01"),
+            ("0f8fad5b-d9cb-469f-a165-70867728950e", "ABCDEF01", op == "insert"),
             ApiKeySchema.ParseNotification($"{op} 0f8fad5b-d9cb-469f-a165-70867728950e abcdef01"));
 
     [Theory]
