@@ -132,6 +132,35 @@ Task("Bench")
 
 Task("Bench-Micro").Does(() => RunBench(new ProcessArgumentBuilder().Append("--micro")));
 
+// What bench/many-core/run.sh needs on a many-core machine without .NET (docs/benchmarks.md#many-core): the
+// programs and the harness published framework-dependent, and the shared runtime, packed into
+// artifacts/bench-bundle as two xz tarballs.
+Task("Bench-Bundle")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    var bench = artifacts + Directory("bench-bundle") + Directory("harness");
+    DotNetPublish("./bench/RxRelay.Bench/RxRelay.Bench.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        SelfContained = false,
+        OutputDirectory = bench,
+    });
+    var exit = StartProcess("bash", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("bench/many-core/bundle.sh")
+            .AppendQuoted(MakeAbsolute(artifacts + Directory("publish")).FullPath)
+            .AppendQuoted(MakeAbsolute(bench).FullPath)
+            .AppendQuoted(MakeAbsolute(artifacts + Directory("bench-bundle")).FullPath),
+    });
+    DeleteDirectory(bench, new DeleteDirectorySettings { Recursive = true });
+    if (exit != 0)
+    {
+        throw new Exception($"bench/many-core/bundle.sh failed with exit code {exit}");
+    }
+});
+
 // Foreground runs of one program, configured by its environment variables (PROXY_URL, WORKER_SECRET,
 // BACKEND_URL, LISTEN_ADDR, …, the upstream names). Ctrl-C / SIGTERM stops it cleanly.
 void RunProgram(string project)
