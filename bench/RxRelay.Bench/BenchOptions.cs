@@ -46,7 +46,7 @@ internal sealed record BenchOptions
     /// <summary><c>--relay-env KEY=VALUE</c> (repeatable): added to the environment of the RxRelay proxy and worker only.</summary>
     public IReadOnlyDictionary<string, string> RelayEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary><c>--cpus</c>: the cores of every process of the load cells; null leaves them unpinned (the default).</summary>
+    /// <summary><c>--cpus</c>: the cores of every process of the load cells and of the streams cell; null leaves them unpinned (the default).</summary>
     public CpuPlan? Cpus { get; init; }
 
     /// <summary><c>--workers</c>: how many <c>rxrelay-worker</c> processes serve the rxrelay target (default 1).</summary>
@@ -93,7 +93,8 @@ internal sealed record BenchOptions
           --cells LIST           load cells to run: chat:1,chat:64,stream200:1,stream200:16, and chat:256 when
                                  named [default: the first four]
           --relay-env KEY=VALUE  add to the RxRelay proxy's and worker's environment (repeatable; tuning experiments)
-          --cpus SPEC            pin the processes of the load cells to cores, checked in /proc and reported:
+          --cpus SPEC            pin the processes of the load cells (and of the streams cell) to cores, checked
+                                 in /proc and reported:
                                  auto (backend = lowest quarter of the cores, load generator = next quarter,
                                  each rounded down and at least 1, system under test = the rest) or
                                  backend=LIST,load=LIST,sut=LIST[,proxy=LIST][,workers=LIST] (LIST: 0-3,8,…;

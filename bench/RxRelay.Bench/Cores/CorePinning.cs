@@ -23,6 +23,17 @@ internal sealed class CorePinning(CpuPlan plan)
     /// <summary>Pins every thread of this process to the harness set.</summary>
     public void PinHarness() => Affinity.PinThisProcess(_harness);
 
+    /// <summary>Logs how the plan splits the cores (<see cref="CpuPlan.Describe"/>), then <see cref="PinHarness()"/>.</summary>
+    public void DescribeAndPinHarness(Action<string> log)
+    {
+        foreach (var line in plan.Describe())
+        {
+            log(line);
+        }
+
+        PinHarness();
+    }
+
     /// <summary>Lets every thread of this process run on every available core again (the scale cell is not pinned).</summary>
     public void ReleaseHarness() => Affinity.PinThisProcess(plan.Available);
 
@@ -63,6 +74,30 @@ internal sealed class CorePinning(CpuPlan plan)
         [.. _processes.Select(p => (p, Affinity.ThreadLists(p.Pid)))
             .Where(x => x.Item2.Threads > 0)
             .Select(x => new PinnedProcess(x.p.Name, x.p.Pid, x.p.Asked.ToString(), x.Item2.Lists, x.Item2.Threads))];
+
+    /// <summary><see cref="Check"/>, then <see cref="Report"/> of what it read; returns that.</summary>
+    public IReadOnlyList<PinnedProcess> CheckAndReport(Action<string> log, Action<string> fail)
+    {
+        var pinned = Check();
+        Report(pinned, log, fail);
+        return pinned;
+    }
+
+    /// <summary>
+    /// Logs one <c>cores:</c> line per process and hands <paramref name="fail"/> a note for each process not on its cores:
+    /// a run with such a process measured something other than what it says, so it must not pass.
+    /// </summary>
+    public static void Report(IReadOnlyList<PinnedProcess> pinned, Action<string> log, Action<string> fail)
+    {
+        foreach (var process in pinned)
+        {
+            log("cores: " + process);
+            if (!process.Ok)
+            {
+                fail($"--cpus: {process} (exit code 1)");
+            }
+        }
+    }
 }
 
 /// <summary>One process's cores: asked, and what its threads' <c>Cpus_allowed_list</c> say.</summary>

@@ -18,12 +18,7 @@ internal static class CoresTable
             return;
         }
 
-        text.AppendLine("cores (Cpus_allowed_list of every thread, read back from /proc):");
-        foreach (var line in plan.Describe().Concat(pinned.Select(p => "  " + p)))
-        {
-            text.AppendLine(line);
-        }
-
+        AppendSplit(text, plan, pinned);
         text.AppendLine();
         text.AppendLine("| target | workload | conc | req/s | system-under-test cores | req/s per core |");
         text.AppendLine("| --- | --- | ---: | ---: | --- | ---: |");
@@ -31,6 +26,16 @@ internal static class CoresTable
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {c.Target} | {c.Workload} | {c.Concurrency} | {c.RequestsPerSec:0} | {c.SutCores} ({plan.SutOf(c.Target).Count}) | {c.RequestsPerSecPerSutCore:0} |");
+        }
+    }
+
+    /// <summary>How the cores were split, then one line per process with what its threads got (the streams cell's report too).</summary>
+    public static void AppendSplit(StringBuilder text, CpuPlan plan, IReadOnlyList<PinnedProcess> pinned)
+    {
+        text.AppendLine("cores (Cpus_allowed_list of every thread, read back from /proc):");
+        foreach (var line in plan.Describe().Concat(pinned.Select(p => "  " + p)))
+        {
+            text.AppendLine(line);
         }
     }
 }

@@ -1,11 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Report;
 
 namespace RxRelay.Bench.Streams;
 
-/// <summary>Writes the streams cell's results (default <c>artifacts/bench/streams.json</c>): machine, settings, one object per cell.</summary>
+/// <summary>
+/// Writes the streams cell's results (default <c>artifacts/bench/streams.json</c>): machine, settings, the cores of every
+/// process with <c>--cpus</c> (as <c>results.json</c> has them), one object per cell.
+/// </summary>
 internal static class StreamJson
 {
     private static readonly JsonSerializerOptions Options = new()
@@ -18,7 +22,7 @@ internal static class StreamJson
 
     public static async Task WriteAsync(
         string path, MachineInfo machine, StreamSettings settings, IReadOnlyList<StreamCellResult> cells, IReadOnlyList<string> notes,
-        CancellationToken cancellationToken)
+        CoresReport? cpus, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var document = new
@@ -29,6 +33,7 @@ internal static class StreamJson
             settings.DelayMs,
             settings.RampPerSecond,
             settings.Workers,
+            Cpus = cpus,
             PercentileMethod = Percentiles.Method,
             Cells = cells,
             Checks = StreamChecks.Evaluate(cells),

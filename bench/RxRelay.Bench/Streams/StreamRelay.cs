@@ -1,4 +1,5 @@
 using System.Globalization;
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Targets;
 
 namespace RxRelay.Bench.Streams;
@@ -6,7 +7,8 @@ namespace RxRelay.Bench.Streams;
 /// <summary>
 /// RxRelay for the streams cell: the usual proxy (<c>--max-queue-len 0</c>, so the queue never rejects) and
 /// <c>--workers</c> workers that share the largest N between them: each has
-/// <c>--max-concurrency ceil(N / workers)</c>, so all N streams run at once and none waits in the queue.
+/// <c>--max-concurrency ceil(N / workers)</c>, so all N streams run at once and none waits in the queue. With
+/// <c>--cpus</c>, the proxy runs on the plan's proxy set and every worker on its workers set, as in the load cells.
 /// </summary>
 internal sealed class StreamRelay : IAsyncDisposable
 {
@@ -28,15 +30,16 @@ internal sealed class StreamRelay : IAsyncDisposable
 
     public static async Task<StreamRelay> StartAsync(
         PublishedPrograms programs, Uri backend, HttpClient http, IReadOnlyDictionary<string, string> environment,
-        int workers, int concurrencyPerWorker, CancellationToken cancellationToken)
+        int workers, int concurrencyPerWorker, CorePinning? pinning, CancellationToken cancellationToken)
     {
-        var proxy = await RelayProcesses.StartWithProxyArgumentsAsync(programs, backend: null, http, environment, [], cancellationToken).ConfigureAwait(false);
+        // Zero workers: the proxy alone (on its cores when pinned); this cell starts its own workers, with its own --max-concurrency.
+        var proxy = await RelayProcesses.StartAsync(programs, backend, http, environment, workers: 0, pinning, cancellationToken).ConfigureAwait(false);
         var relay = new StreamRelay(proxy, []);
         try
         {
             for (var i = 1; i <= workers; i++)
             {
-                relay._workers.Add(BenchChildren.Start($"rxrelay-worker-{i}", programs.Worker,
+                relay._workers.Add(CorePinning.Start(pinning, plan => plan.Workers, () => BenchChildren.Start($"rxrelay-worker-{i}", programs.Worker,
                 [
                     "--proxy-url", proxy.ProxyAddress.GetLeftPart(UriPartial.Authority),
                     "--worker-secret", proxy.Secret,
@@ -46,7 +49,7 @@ internal sealed class StreamRelay : IAsyncDisposable
                     "--max-concurrency", concurrencyPerWorker.ToString(CultureInfo.InvariantCulture),
                     "--backend-url", backend.GetLeftPart(UriPartial.Authority),
                     "--log-level", "warn",
-                ], environment));
+                ], environment)));
             }
 
             await proxy.WaitForWorkersAsync(http, workers, ReadyTimeout, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Report;
 using RxRelay.Bench.Scale;
 using RxRelay.Bench.Targets;
@@ -7,7 +8,9 @@ namespace RxRelay.Bench.Streams;
 /// <summary>
 /// <c>--streams N,M</c>: many slow streams at once. The echo backend and every target up for the whole run; for each N,
 /// direct, YARP and RxRelay back to back, each with N streams on raw connections (<see cref="StreamLoad"/>). A stream
-/// short of one event, or a process that dies, fails the run; a path that cannot start has no numbers.
+/// short of one event, or a process that dies, fails the run; a path that cannot start has no numbers. With <c>--cpus</c>,
+/// every process is pinned as in the load cells (<see cref="CorePinning"/>) and checked before the first stream: a
+/// process off its cores fails the run.
 /// </summary>
 internal sealed class StreamRun(BenchOptions options, Action<string> log)
 {
@@ -15,6 +18,8 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
 
     private readonly StreamSettings _settings = options.Streams;
     private readonly List<string> _notes = [];
+    private readonly CorePinning? _pinning = options.Cpus is { } plan ? new CorePinning(plan) : null;
+    private IReadOnlyList<PinnedProcess> _pinned = [];
     private bool _failed;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -23,9 +28,10 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
         log($"machine: {machine}; open-file limit {FileDescriptorLimit.Describe()}");
         log($"streams: {_settings}");
         var programs = PublishedPrograms.Locate(options.PublishDirectory);
+        _pinning?.DescribeAndPinHarness(log);
         using var http = BenchRun.CreateClient();
         var results = new List<StreamCellResult>();
-        var (echo, backend) = await EchoBackendProcess.StartAsync(programs, cancellationToken).ConfigureAwait(false);
+        var (echo, backend) = await EchoBackendProcess.StartAsync(programs, _pinning, cancellationToken).ConfigureAwait(false);
         await using (echo.ConfigureAwait(false))
         {
             var direct = new StreamTarget("direct", backend, "echo", []);
@@ -43,6 +49,7 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
                     }
                 }
 
+                _pinned = _pinning?.CheckAndReport(log, Fail) ?? [];
                 var cell = new StreamCellMeasurement(_settings, echo, expected, log);
                 foreach (var target in targets)
                 {
@@ -97,9 +104,9 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
         }
 
         Console.WriteLine();
-        Console.WriteLine(StreamTable.Render(machine, _settings, results, _notes));
+        Console.WriteLine(StreamTable.Render(machine, _settings, results, _notes, options.Cpus, _pinned));
         var output = options.OutputFile ?? Path.Combine(RepositoryRoot.Find(), "artifacts", "bench", "streams.json");
-        await StreamJson.WriteAsync(output, machine, _settings, results, _notes, cancellationToken).ConfigureAwait(false);
+        await StreamJson.WriteAsync(output, machine, _settings, results, _notes, CoresReport.Of(options.Cpus, _pinned), cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
         return _failed ? 1 : 0;
     }
@@ -114,12 +121,12 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
                 case "direct":
                     return direct;
                 case "yarp":
-                    var (yarp, address) = await YarpProcess.StartAsync(direct.BaseAddress, cancellationToken).ConfigureAwait(false);
+                    var (yarp, address) = await YarpProcess.StartAsync(direct.BaseAddress, _pinning, cancellationToken).ConfigureAwait(false);
                     processes.Add(yarp);
                     return new StreamTarget("yarp", address, "echo", [yarp]);
                 default:
                     var relay = await StreamRelay.StartAsync(
-                        programs, direct.BaseAddress, http, options.RelayEnvironment, _settings.Workers, _settings.ConcurrencyPerWorker, cancellationToken).ConfigureAwait(false);
+                        programs, direct.BaseAddress, http, options.RelayEnvironment, _settings.Workers, _settings.ConcurrencyPerWorker, _pinning, cancellationToken).ConfigureAwait(false);
                     processes.Add(relay);
                     log($"rxrelay: proxy at {relay.ProxyAddress}, {_settings.Workers} worker(s) connected");
                     return new StreamTarget("rxrelay", relay.ProxyAddress, RelayProcesses.Model, relay.Processes);

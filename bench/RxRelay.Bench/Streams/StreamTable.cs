@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text;
+using RxRelay.Bench.Cores;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Report;
 
 namespace RxRelay.Bench.Streams;
 
-/// <summary>The streams cell's Markdown report: one row per size and target, CPU and memory, the checks against YARP.</summary>
+/// <summary>
+/// The streams cell's Markdown report: one row per size and target, CPU and memory, the checks against YARP, and
+/// with <c>--cpus</c> the split of the cores and what every process got.
+/// </summary>
 internal static class StreamTable
 {
-    public static string Render(MachineInfo machine, StreamSettings settings, IReadOnlyList<StreamCellResult> cells, IReadOnlyList<string> notes)
+    public static string Render(MachineInfo machine, StreamSettings settings, IReadOnlyList<StreamCellResult> cells, IReadOnlyList<string> notes,
+        CpuPlan? plan, IReadOnlyList<PinnedProcess> pinned)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {machine}");
@@ -46,6 +51,12 @@ internal static class StreamTable
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {check.Streams} | {check.Target} | {check.Measured} | {check.Verdict} |");
             }
+        }
+
+        if (plan is not null)
+        {
+            text.AppendLine();
+            CoresTable.AppendSplit(text, plan, pinned);
         }
 
         foreach (var note in notes)

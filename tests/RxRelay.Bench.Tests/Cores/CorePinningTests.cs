@@ -55,6 +55,21 @@ public sealed class CorePinningTests
     }
 
     [Fact]
+    public async Task CheckAndReport_PinnedChild_LogsTheHarnessAndTheChild_FailsNone()
+    {
+        var pinning = CreateSut();
+        await using var child = pinning.Start(pinning.Plan.Workers, () => ChildProcess.StartExecutable("sleep", "sleep", ["30"]));
+        var (log, failures) = (new List<string>(), new List<string>());
+
+        var pinned = pinning.CheckAndReport(log.Add, failures.Add);
+
+        Assert.Equal([CorePinning.LoadGenerator, "sleep"], pinned.Select(p => p.Name));
+        Assert.Equal($"cores: sleep (pid {child.Pid}): asked {Last}, got {Last} on all 1 thread(s)", log[1]);
+        Assert.Equal(2, log.Count);
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void Available_IsWhatTheKernelSaysForThisProcess()
         => Assert.Equal(File.ReadLines("/proc/self/status").Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))[18..].Trim(), Available.ToString());
 }
