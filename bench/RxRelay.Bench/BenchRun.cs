@@ -209,38 +209,18 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
     }
 
     /// <summary>With <c>--cpus</c>: says how the cores were split and pins this process (the load generator) to its set.</summary>
-    private void PinHarness()
-    {
-        if (_pinning is null)
-        {
-            return;
-        }
-
-        foreach (var line in _pinning.Plan.Describe())
-        {
-            log(line);
-        }
-
-        _pinning.PinHarness();
-    }
+    private void PinHarness() => _pinning?.DescribeAndPinHarness(log);
 
     /// <summary>With <c>--cpus</c>: reads every thread's cores of every process back from /proc; a process not on its cores fails the run.</summary>
     private void CheckPinning()
     {
-        if (_pinning is null)
+        if (_pinning is not null)
         {
-            return;
-        }
-
-        _pinned = _pinning.Check();
-        foreach (var process in _pinned)
-        {
-            log("cores: " + process);
-            if (!process.Ok)
+            _pinned = _pinning.CheckAndReport(log, note =>
             {
                 _failed = true;
-                _notes.Add($"--cpus: {process} (exit code 1)");
-            }
+                _notes.Add(note);
+            });
         }
     }
 

@@ -6,8 +6,9 @@
 # BUNDLE is what `dotnet cake --target=Bench-Bundle` wrote (artifacts/bench-bundle): the shared .NET runtime
 # and the framework-dependent programs, each an xz tarball. Everything is unpacked into a temporary folder,
 # which is removed at the end. Each run's console output and JSON go to OUT. The core split is derived from
-# the cores this script may use (their count must be a multiple of 4, at least 8): a quarter for the echo
-# backend, a quarter for the load generator, the upper half for the system under test.
+# the cores this script may use: a quarter each for the echo backend, the load generator and the proxy, the
+# rest for the workers (proxy + workers: the system under test). Below 4 cores nothing can be isolated and
+# the runs are a functional check only.
 set -euo pipefail
 
 bundle=$(cd "$1" && pwd)
@@ -27,13 +28,18 @@ print("\n".join(str(c) for c in sorted(os.sched_getaffinity(0))))
 PY
 )
 n=${#cores[@]}
-if (( n < 8 || n % 4 != 0 )); then
-  echo "run.sh: $n cores available; the split needs a multiple of 4, at least 8" >&2
+range() { local list=("${cores[@]:$1:$2}"); local IFS=,; echo "${list[*]}"; }
+if (( n >= 4 )); then
+  q=$(( n / 4 ))
+  backend=$(range 0 "$q"); load=$(range "$q" "$q"); proxy=$(range $(( 2 * q )) "$q")
+  workers=$(range $(( 3 * q )) $(( n - 3 * q ))); sut=$(range $(( 2 * q )) $(( n - 2 * q )))
+elif (( n >= 2 )); then
+  # Too few cores to isolate anything: a functional pass only (the harness prints which groups share).
+  backend=${cores[0]}; load=${cores[0]}; proxy=${cores[1]}; workers=${cores[0]}; sut=${cores[1]}
+else
+  echo "run.sh: needs at least 2 cores, has $n" >&2
   exit 2
 fi
-q=$(( n / 4 ))
-range() { echo "${cores[$1]}-${cores[$(( $1 + $2 - 1 ))]}"; }
-backend=$(range 0 "$q"); load=$(range "$q" "$q"); proxy=$(range $(( 2 * q )) "$q"); workers=$(range $(( 3 * q )) "$q"); sut=$(range $(( 2 * q )) $(( 2 * q )))
 
 duration=8; rounds=2; streams=2000,10000
 if [[ "$quick" == "--quick" ]]; then duration=2; rounds=1; streams=200; fi
