@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using RxRelay.Bench.Cores;
 using RxRelay.Bench.Load;
 using RxRelay.Bench.Report;
@@ -12,19 +10,10 @@ namespace RxRelay.Bench.Streams;
 /// </summary>
 internal static class StreamJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public static async Task WriteAsync(
         string path, MachineInfo machine, StreamSettings settings, IReadOnlyList<StreamCellResult> cells, IReadOnlyList<string> notes,
         CoresReport? cpus, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var document = new
         {
             Machine = machine,
@@ -39,10 +28,6 @@ internal static class StreamJson
             Checks = StreamChecks.Evaluate(cells),
             Notes = notes,
         };
-        var stream = File.Create(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            await JsonSerializer.SerializeAsync(stream, document, Options, cancellationToken).ConfigureAwait(false);
-        }
+        await BenchJson.WriteAsync(path, document, cancellationToken).ConfigureAwait(false);
     }
 }
