@@ -179,6 +179,20 @@ internal sealed class ApiKeyCache(ApiKeyCacheOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Forgets every refused secret (live keys stay): the LISTEN connection was (re)opened, and a key added while
+    /// nobody listened was not announced, so a refusal of its secret could otherwise last its full period.
+    /// </summary>
+    public void ForgetRefusals()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _invalid.Clear();
+            _invalidOrder.Clear();
+        }
+    }
+
     /// <summary>Forgets everything (the table was truncated, or a change could not be read).</summary>
     public void Clear()
     {

@@ -8,8 +8,8 @@ namespace RxRelay.Proxy.ApiKeys;
 /// Runs the database key store (docs/protocol.md#http-api-keys-database). Before the proxy listens: connect and
 /// migrate, or fail start-up with one line (<see cref="DatabaseStartupException"/>). Then two loops: one
 /// LISTENs on <see cref="ApiKeySchema.Channel"/> and forgets each changed key as its notification
-/// arrives (reconnecting with backoff, and refreshing after each connect since notifications sent
-/// meanwhile are lost); the other refreshes every cached key and writes <c>last_used_at</c> every
+/// arrives (reconnecting with backoff; after each connect, refusals are forgotten and the live keys
+/// refreshed, since notifications sent meanwhile are lost); the other refreshes every cached key and writes <c>last_used_at</c> every
 /// <see cref="ApiKeyCacheOptions.RefreshInterval"/>. At stop, the last uses are written.
 /// </summary>
 internal sealed class ApiKeySync(
@@ -73,7 +73,10 @@ internal sealed class ApiKeySync(
             {
                 health.Succeeded();
                 ApiKeyLog.Listening(logger, database.Description, ApiKeySchema.Channel);
-                await store.RefreshAsync(ct); // changes made while nobody listened were not announced
+                // Changes made while nobody listened were not announced: a key added then may have a refusal cached,
+                // and a key revoked then may be cached as live.
+                cache.ForgetRefusals();
+                await store.RefreshAsync(ct);
             },
             health.Failed,
             (options.ListenPingInterval, options.ReconnectMinDelay, options.ReconnectMaxDelay),

@@ -152,17 +152,39 @@ public sealed class PostgresKeyStoreTests(SharedPostgres postgres)
         var (id, secret, _) = await b.CreateKeyAsync("k");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await a.UseAsync(secret)).Status);
 
-        await Server.ExecuteAsync(
-            "postgres",
-            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND query = 'LISTEN {ApiKeySchema.Channel}'");
+        await Server.ExecuteAsync("postgres", ListenersOf(database, "SELECT pg_terminate_backend(pid)"));
         await ProxyTestHost.EventuallyAsync(
-            async () => await Server.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND query = 'LISTEN {ApiKeySchema.Channel}'") == 2,
-            "both proxies listening again");
+            async () => await Server.ScalarAsync<long>("postgres", ListenersOf(database, "SELECT count(*)")) == 2, "both proxies listening again");
         Assert.Equal(HttpStatusCode.NoContent, await b.RevokeAsync(id));
 
         var seen = await a.TimeUntilAsync(secret, HttpStatusCode.Unauthorized, Bound);
         Assert.True(seen < TimeSpan.FromSeconds(1), $"a refused the revoked key after {seen.TotalMilliseconds:0} ms");
     }
+
+    // A key added while the proxy was not listening is never announced to it; its refusal, cached before, must not
+    // outlive the reconnect (refusals are kept for a minute here, so only the reconnect can have dropped it).
+    [PostgresFact]
+    public async Task KeyAddedUnannounced_RefusalCachedBefore_IsDroppedWhenTheListenConnectionComesBack()
+    {
+        var database = await Server.CreateDatabaseAsync();
+        await using var b = await KeyedProxy.StartAsync(Server.Url(database), new ApiKeyCacheOptions { InvalidFor = TimeSpan.FromMinutes(1), RefreshInterval = TimeSpan.FromHours(1) });
+        const string probe = "mr_live_probe0123456789abcdefghijklmnopq", secret = "mr_live_unannounced0123456789abcdefghij";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await b.UseAsync(probe)).Status);
+        await InsertUpstreamRowAsync(database, Guid.NewGuid(), "probe", probe);
+        await b.TimeUntilAsync(probe, HttpStatusCode.ServiceUnavailable, Bound); // announced, so b listens and its first connect is over
+        Assert.Equal(HttpStatusCode.Unauthorized, (await b.UseAsync(secret)).Status); // refusal cached on b
+
+        await Server.ExecuteAsync(database, "SET session_replication_role = replica; " + UpstreamInsert(Guid.NewGuid(), "quiet", secret));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await b.UseAsync(secret)).Status); // unannounced: still refused
+        await Server.ExecuteAsync("postgres", ListenersOf(database, "SELECT pg_terminate_backend(pid)"));
+        await ProxyTestHost.EventuallyAsync(
+            async () => await Server.ScalarAsync<long>("postgres", ListenersOf(database, "SELECT count(*)")) == 1, "b listening again");
+
+        await b.TimeUntilAsync(secret, HttpStatusCode.ServiceUnavailable, Bound);
+    }
+
+    private static string ListenersOf(string database, string select) =>
+        $"{select} FROM pg_stat_activity WHERE datname = '{database}' AND query = 'LISTEN {ApiKeySchema.Channel}'";
 
     [PostgresFact]
     public async Task TableMadeByUpstream_IsAcceptedAsIs_AndItsKeysWork()
@@ -233,7 +255,9 @@ public sealed class PostgresKeyStoreTests(SharedPostgres postgres)
 
     /// <summary>A row as upstream's server writes it: SHA-256 of the key's bytes, first 16 characters as the prefix.</summary>
     private Task InsertUpstreamRowAsync(string database, Guid id, string name, string secret) =>
-        Server.ExecuteAsync(
-            database,
-            $"INSERT INTO server_api_keys (id, name, prefix, hash) VALUES ('{id}', '{name}', '{secret[..16]}', '\\x{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))}')");
+        Server.ExecuteAsync(database, UpstreamInsert(id, name, secret));
+
+    /// <summary>A row as upstream writes one: the secret's SHA-256, its first 16 characters as the prefix.</summary>
+    private static string UpstreamInsert(Guid id, string name, string secret) =>
+        $"INSERT INTO server_api_keys (id, name, prefix, hash) VALUES ('{id}', '{name}', '{secret[..16]}', '\\x{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))}')";
 }

@@ -84,6 +84,23 @@ public sealed class ApiKeyCacheTests
     }
 
     [Fact]
+    public void ForgetRefusals_DropsEveryRefusal_KeepsLiveKeys_AndVoidsAnswersFromBefore()
+    {
+        var sut = CreateSut();
+        sut.RememberValid(Hash, Id, sut.Generation);
+        sut.RememberInvalid("BB", sut.Generation);
+        var before = sut.Generation;
+
+        sut.ForgetRefusals();
+        sut.RememberInvalid("CC", before);
+
+        Assert.Equal((CachedKeyState.Valid, Id), sut.Lookup(Hash));
+        Assert.Equal((CachedKeyState.Miss, null), sut.Lookup("BB"));
+        Assert.Equal((CachedKeyState.Miss, null), sut.Lookup("CC"));
+        Assert.Equal(0, sut.InvalidCount);
+    }
+
+    [Fact]
     public void Confirm_DropsRevokedKeys_AndRenewsLiveOnesFromTheQueryTime()
     {
         var sut = CreateSut();
