@@ -1,3 +1,4 @@
+using System.Reactive;
 using RxRelay.Proxy.Database;
 
 namespace RxRelay.Proxy.Cluster;
@@ -85,14 +86,21 @@ internal sealed partial class ClusterDirectory
 
     private void Recovered(string operation)
     {
+        bool heartbeatFailing;
         lock (_failing)
         {
             if (!_failing.Remove(operation))
             {
                 return;
             }
+
+            heartbeatFailing = _failing.Contains(WriteOperation);
         }
 
         ClusterLog.DirectoryRecovered(_logger, operation);
+        if (heartbeatFailing)
+        {
+            _writeNow.OnNext(Unit.Default); // the database is back: the own row now, not at the next heartbeat
+        }
     }
 }

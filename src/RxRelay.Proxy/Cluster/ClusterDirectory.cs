@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -27,6 +28,8 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     private readonly DirectoryStore _store;
     private readonly BehaviorSubject<ReplicaState> _states = new(ReplicaState.Active);
     private readonly Subject<DirectorySignal> _signals = new();
+    private readonly Subject<Unit> _databaseBack = new();
+    private readonly ISubject<Unit> _writeNow; // _databaseBack, synchronized: reads and the LISTEN loop both report recovery
     private readonly IConnectableObservable<ClusterView> _view;
     private readonly CompositeDisposable _running = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -50,6 +53,7 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
         _peerUrl = options.PeerUrl ?? throw new ArgumentException("cluster mode needs a peer URL", nameof(options));
         _store = new DirectoryStore(database, ReplicaId, Epoch, _peerUrl);
         _written = new DesiredRow(ReplicaOffer.Empty, 0, ReplicaState.Active);
+        _writeNow = Subject.Synchronize(_databaseBack);
         _view = ClusterViewStream.Create(ReplicaId, _signals.AsObservable(), ReadAsync, timing, scheduler)
             .Do(v =>
             {
@@ -108,7 +112,7 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
     {
         var offers = Observable.Interval(_timing.OfferCoalescing, _scheduler).Select(_ => _currentOffer());
         var versioned = DirectoryWritePlan.CoalesceOffers(offers, new VersionedOffer(_written.Offer, 0), _timing.OfferCoalescing, _scheduler);
-        _running.Add(DirectoryWritePlan.Writes(versioned, _states, _written, _timing.HeartbeatInterval, _scheduler)
+        _running.Add(DirectoryWritePlan.Writes(versioned, _states, _written, _timing.HeartbeatInterval, _writeNow, _scheduler)
             .SelectLatestAsync(WriteAsync)
             .Subscribe(_ => { }, error => ClusterLog.LoopFailed(_logger, "writer", error)));
         _running.Add(_view.Subscribe(_ => { }, error => ClusterLog.LoopFailed(_logger, "view", error)));
@@ -141,6 +145,7 @@ internal sealed partial class ClusterDirectory : IHostedLifecycleService, IAsync
         _stopping.Dispose();
         _states.Dispose();
         _signals.Dispose();
+        _databaseBack.Dispose();
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 
@@ -30,16 +31,19 @@ internal static class DirectoryWritePlan
     /// <summary>
     /// The rows to write: each change of offer or state at once, then the same row again every
     /// <paramref name="heartbeat"/> until the next change (which restarts the period). The first row is the
-    /// one the start-up upsert wrote, so it is only repeated, never written at once.
+    /// one the start-up upsert wrote, so it is only repeated, never written at once. Each
+    /// <paramref name="writeNow"/> (the database answers again after failed heartbeats) writes the current row at
+    /// once, outside the period: the others see this replica alive again without waiting up to a heartbeat.
     /// </summary>
     public static IObservable<DesiredRow> Writes(
-        IObservable<VersionedOffer> offers, IObservable<ReplicaState> states, DesiredRow initial, TimeSpan heartbeat, IScheduler scheduler) =>
+        IObservable<VersionedOffer> offers, IObservable<ReplicaState> states, DesiredRow initial, TimeSpan heartbeat,
+        IObservable<Unit> writeNow, IScheduler scheduler) =>
         offers.StartWith(new VersionedOffer(initial.Offer, initial.OfferVersion))
             .CombineLatest(states.StartWith(initial.State), static (o, s) => new DesiredRow(o.Offer, o.Version, s))
             .DistinctUntilChanged()
             .Select((row, index) =>
             {
-                var beats = Observable.Interval(heartbeat, scheduler).Select(_ => row);
+                var beats = Observable.Interval(heartbeat, scheduler).Select(_ => row).Merge(writeNow.Select(_ => row));
                 return index == 0 ? beats : beats.StartWith(row);
             })
             .Switch();

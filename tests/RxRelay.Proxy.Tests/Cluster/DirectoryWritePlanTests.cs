@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Reactive.Testing;
@@ -15,6 +16,7 @@ public sealed class DirectoryWritePlanTests
 
     private readonly TestScheduler _scheduler = new();
     private readonly IObservable<ReplicaState> _active = Observable.Return(ReplicaState.Active);
+    private readonly IObservable<Unit> _noWriteNow = Observable.Never<Unit>();
 
     private static long Ms(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds).Ticks;
 
@@ -57,7 +59,7 @@ public sealed class DirectoryWritePlanTests
     {
         var initial = new DesiredRow(Offer(4), 0, ReplicaState.Active);
 
-        var observer = Observe(DirectoryWritePlan.Writes(_scheduler.CreateHotObservable<VersionedOffer>(), _active, initial, Heartbeat, _scheduler),
+        var observer = Observe(DirectoryWritePlan.Writes(_scheduler.CreateHotObservable<VersionedOffer>(), _active, initial, Heartbeat, _noWriteNow, _scheduler),
             Ms(3500));
 
         Assert.Equal([OnNext(Ms(1000), initial), OnNext(Ms(2000), initial), OnNext(Ms(3000), initial)], observer.Messages);
@@ -70,7 +72,7 @@ public sealed class DirectoryWritePlanTests
         var changed = new DesiredRow(Offer(2), 1, ReplicaState.Active);
         var offers = _scheduler.CreateHotObservable(OnNext(Ms(1500), new VersionedOffer(Offer(2), 1)));
 
-        var observer = Observe(DirectoryWritePlan.Writes(offers, _active, initial, Heartbeat, _scheduler), Ms(3600));
+        var observer = Observe(DirectoryWritePlan.Writes(offers, _active, initial, Heartbeat, _noWriteNow, _scheduler), Ms(3600));
 
         Assert.Equal([OnNext(Ms(1000), initial), OnNext(Ms(1500), changed), OnNext(Ms(2500), changed), OnNext(Ms(3500), changed)], observer.Messages);
     }
@@ -81,8 +83,19 @@ public sealed class DirectoryWritePlanTests
         var initial = new DesiredRow(Offer(4), 0, ReplicaState.Active);
         var states = _scheduler.CreateHotObservable(OnNext(Ms(300), ReplicaState.Draining));
 
-        var observer = Observe(DirectoryWritePlan.Writes(_scheduler.CreateHotObservable<VersionedOffer>(), states, initial, Heartbeat, _scheduler), Ms(1500));
+        var observer = Observe(DirectoryWritePlan.Writes(_scheduler.CreateHotObservable<VersionedOffer>(), states, initial, Heartbeat, _noWriteNow, _scheduler), Ms(1500));
 
         Assert.Equal([OnNext(Ms(300), initial with { State = ReplicaState.Draining }), OnNext(Ms(1300), initial with { State = ReplicaState.Draining })], observer.Messages);
+    }
+
+    [Fact]
+    public void Writes_DatabaseBack_CurrentRowWrittenAtOnce_HeartbeatPeriodKept()
+    {
+        var initial = new DesiredRow(Offer(4), 0, ReplicaState.Active);
+        var back = _scheduler.CreateHotObservable(OnNext(Ms(1500), Unit.Default));
+
+        var observer = Observe(DirectoryWritePlan.Writes(_scheduler.CreateHotObservable<VersionedOffer>(), _active, initial, Heartbeat, back, _scheduler), Ms(3500));
+
+        Assert.Equal([OnNext(Ms(1000), initial), OnNext(Ms(1500), initial), OnNext(Ms(2000), initial), OnNext(Ms(3000), initial)], observer.Messages);
     }
 }
