@@ -95,7 +95,10 @@ public sealed record ProxyOptions
     /// <summary>How long a worker has after the handshake to send <c>register</c> (upstream waits forever).</summary>
     public TimeSpan RegistrationTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Outbound frames buffered per worker socket; a full queue means the worker stopped reading.</summary>
+    /// <summary>
+    /// Outbound frames buffered per worker socket beyond two per slot it registered (<see cref="WorkerSockets.WorkerSocketOutbox.CapacityFor"/>);
+    /// a full queue means the worker stopped reading.
+    /// </summary>
     public int WorkerOutboundCapacity { get; init; } = 1024;
 
     /// <summary>Chunks buffered per in-flight request; a full buffer means the client stopped reading (the worker gets a cancel).</summary>

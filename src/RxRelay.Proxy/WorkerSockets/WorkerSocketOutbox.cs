@@ -36,6 +36,16 @@ internal sealed class WorkerSocketOutbox : IWorkerFrameSink, IDisposable
         });
     }
 
+    /// <summary>
+    /// The queue bound for a worker that registered <paramref name="maxConcurrent"/> slots: <paramref name="baseCapacity"/>
+    /// for pings and other control frames, plus two frames per slot (a request and its cancel), since a worker with
+    /// free slots is sent one request per slot at once, however fast it reads. A fixed bound under that took a
+    /// healthy worker that was merely slower than a burst of requests (10,000 streams opened in two seconds on
+    /// four 2,500-slot workers) for one that stopped reading, and dropped it with everything it ran.
+    /// </summary>
+    public static int CapacityFor(int baseCapacity, uint maxConcurrent) =>
+        (int)Math.Min(int.MaxValue, baseCapacity + (2L * maxConcurrent));
+
     /// <summary>Called after each frame reached the socket (feeds the heartbeat's outbound timer).</summary>
     public Action? FrameSent { get; set; }
 

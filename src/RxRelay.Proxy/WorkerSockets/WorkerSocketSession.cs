@@ -50,7 +50,8 @@ internal sealed partial class WorkerSocketSession
             return;
         }
 
-        using var outbox = new WorkerSocketOutbox(_socket, _time, _options.WorkerOutboundCapacity, _options.HeartbeatTimeout);
+        using var outbox = new WorkerSocketOutbox(
+            _socket, _time, WorkerSocketOutbox.CapacityFor(_options.WorkerOutboundCapacity, register.MaxConcurrent), _options.HeartbeatTimeout);
         var writer = outbox.RunAsync();
         // Armed before the ack can go out, so a worker that has the ack can rely on the heartbeat running.
         using var heartbeat = StartHeartbeat(outbox);

@@ -39,6 +39,24 @@ public sealed class WorkerSocketOutboxTests : IDisposable
     }
 
     [Fact]
+    public void TrySend_WorkerNotReading_HoldsARequestAndACancelPerRegisteredSlotBeyondTheBase()
+    {
+        using var sut = CreateSut(WorkerSocketOutbox.CapacityFor(2, maxConcurrent: 3));
+        _ = sut.RunAsync();
+
+        var accepted = Enumerable.Range(1, 20).TakeWhile(n => sut.TrySend(BigRequest(n))).Count();
+
+        Assert.InRange(accepted, 8, 9); // 2 + 2 x 3 queued, and at most one more in the writer
+    }
+
+    [Theory]
+    [InlineData(1024, 0u, 1024)]
+    [InlineData(1024, 2500u, 6024)]
+    [InlineData(1024, uint.MaxValue, int.MaxValue)]
+    public void CapacityFor_BasePlusTwoPerSlot(int baseCapacity, uint maxConcurrent, int expected)
+        => Assert.Equal(expected, WorkerSocketOutbox.CapacityFor(baseCapacity, maxConcurrent));
+
+    [Fact]
     public async Task Close_WithQueuedFrames_SendsThemThenTheCloseFrame()
     {
         using var sut = CreateSut(capacity: 8);
