@@ -4,8 +4,12 @@ namespace RxRelay.Proxy.Dispatch;
 internal sealed class WorkerState
 {
     // Late frames of cancelled requests must be recognised, but a worker that never answers a cancel
-    // (upstream workers don't) must not grow this set forever: the oldest entries are forgotten.
-    private const int CancelledMemory = 1024;
+    // (upstream workers don't) must not grow this set forever: the oldest entries are forgotten. At least
+    // two per slot: a busy worker whose requests are moved off it (an ejection cancels all it holds) sends late
+    // frames for each, and one forgotten too soon reads as a frame for an unknown request, a protocol error.
+    private const int MinCancelledMemory = 1024;
+    private const int MaxCancelledMemory = 1 << 20;
+    private readonly int _cancelledMemory;
 
     private readonly HashSet<string> _cancelled = new(StringComparer.Ordinal);
     private readonly Queue<string> _cancelledOrder = new();
@@ -17,6 +21,7 @@ internal sealed class WorkerState
         Provider = provider;
         Name = name;
         MaxConcurrent = Math.Max(1u, maxConcurrent);
+        _cancelledMemory = (int)Math.Clamp(2L * MaxConcurrent, MinCancelledMemory, MaxCancelledMemory);
         Sink = sink;
     }
 
@@ -71,7 +76,7 @@ internal sealed class WorkerState
     {
         if (!_cancelled.Add(requestId)) return;
         _cancelledOrder.Enqueue(requestId);
-        if (_cancelledOrder.Count > CancelledMemory) _cancelled.Remove(_cancelledOrder.Dequeue());
+        if (_cancelledOrder.Count > _cancelledMemory) _cancelled.Remove(_cancelledOrder.Dequeue());
     }
 
     public bool WasCancelled(string requestId) => _cancelled.Contains(requestId);
