@@ -24,10 +24,9 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
 
     private static readonly string[] TargetOrder = ["direct", "yarp", "rxrelay"];
 
-    private readonly List<string> _notes = [];
+    private readonly RunNotes _notes = new();
     private readonly CorePinning? _pinning = options.Cpus is { } plan ? new CorePinning(plan) : null;
     private IReadOnlyList<PinnedProcess> _pinned = [];
-    private bool _failed;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -70,15 +69,14 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         var errors = results.Sum(r => r.Errors) + scale.Sum(s => s.Errors);
         if (errors > 0)
         {
-            _failed = true;
-            _notes.Add($"{errors} request(s) failed: exit code 1.");
+            _notes.Fail($"{errors} request(s) failed: exit code 1.");
         }
 
         Console.WriteLine();
-        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, _notes, _pinned));
-        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, _notes, _pinned, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(ResultsTable.Render(machine, options, results, scale, checks, _notes.All, _pinned));
+        await ResultsJson.WriteAsync(output, machine, options, results, scale, checks, _notes.All, _pinned, cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
-        return _failed ? 1 : 0;
+        return _notes.Failed ? 1 : 0;
     }
 
     private async Task<IReadOnlyList<CellResult>> MeasureAllAsync(
@@ -98,8 +96,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                     (rounds.TryGetValue(key, out var list) ? list : rounds[key] = []).Add(result);
                     if (target.Monitored.FirstOrDefault(p => p.HasExited) is { } dead)
                     {
-                        _failed = true;
-                        _notes.Add(dead.Failure($"died during the {target.Name} cells; its remaining cells were not run").Message);
+                        _notes.Fail(dead.Failure($"died during the {target.Name} cells; its remaining cells were not run").Message);
                         targets.Remove(target);
                     }
                 }
@@ -140,8 +137,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
                     target.ChatCompletions, workload, target.Model, concurrency, TimeSpan.Zero, options.StartWarmup, chunks, cancellationToken).ConfigureAwait(false);
                 if (warm.Errors > 0)
                 {
-                    _failed = true;
-                    _notes.Add($"{warm.Errors} request(s) failed during the start-up warm-up of {target.Name}: exit code 1 ({string.Join(" | ", warm.ErrorSamples)}).");
+                    _notes.Fail($"{warm.Errors} request(s) failed during the start-up warm-up of {target.Name}: exit code 1 ({string.Join(" | ", warm.ErrorSamples)}).");
                 }
             }
         }
@@ -200,9 +196,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or HttpRequestException)
         {
-            _failed = true;
             var message = $"the {target} path could not run, so it has NO numbers (nothing was faked): {ex.Message}";
-            _notes.Add(message);
+            _notes.Fail(message);
             log("ERROR: " + message);
             return null;
         }
@@ -212,17 +207,7 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
     private void PinHarness() => _pinning?.DescribeAndPinHarness(log);
 
     /// <summary>With <c>--cpus</c>: reads every thread's cores of every process back from /proc; a process not on its cores fails the run.</summary>
-    private void CheckPinning()
-    {
-        if (_pinning is not null)
-        {
-            _pinned = _pinning.CheckAndReport(log, note =>
-            {
-                _failed = true;
-                _notes.Add(note);
-            });
-        }
-    }
+    private void CheckPinning() => _pinned = _pinning?.CheckAndReport(log, _notes.Fail) ?? [];
 
     private static void AddRatios(IReadOnlyList<CellResult> results)
     {
@@ -249,9 +234,8 @@ internal sealed class BenchRun(BenchOptions options, Action<string> log)
         }
         catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or HttpRequestException)
         {
-            _failed = true;
             var message = $"the scale cell could not run, so it has NO numbers: {ex.Message}";
-            _notes.Add(message);
+            _notes.Fail(message);
             log("ERROR: " + message);
             return [];
         }

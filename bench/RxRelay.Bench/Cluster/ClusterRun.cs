@@ -13,8 +13,7 @@ namespace RxRelay.Bench.Cluster;
 /// </summary>
 internal sealed class ClusterRun(BenchOptions options, Action<string> log)
 {
-    private readonly List<string> _notes = [];
-    private bool _failed;
+    private readonly RunNotes _notes = new();
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -40,27 +39,27 @@ internal sealed class ClusterRun(BenchOptions options, Action<string> log)
         var errors = comparisons.Sum(c => c.Local.Errors + c.Forwarded.Errors);
         if (errors > 0)
         {
-            Fail($"{errors} request(s) failed: exit code 1.");
+            _notes.Fail($"{errors} request(s) failed: exit code 1.");
         }
 
         Console.WriteLine();
-        Console.WriteLine(ClusterTable.Render(machine, options, comparisons, _notes));
+        Console.WriteLine(ClusterTable.Render(machine, options, comparisons, _notes.All));
         var output = options.OutputFile ?? Path.Combine(RepositoryRoot.Find(), "artifacts", "bench", "cluster.json");
-        await ClusterJson.WriteAsync(output, machine, options, comparisons, _notes, cancellationToken).ConfigureAwait(false);
+        await ClusterJson.WriteAsync(output, machine, options, comparisons, _notes.All, cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
-        return _failed ? 1 : 0;
+        return _notes.Failed ? 1 : 0;
     }
 
     private async Task<IReadOnlyList<ClusterComparison>> MeasureAsync(ClusterCells cells, CancellationToken cancellationToken)
     {
         foreach (var failure in await cells.WarmUpAsync(cancellationToken).ConfigureAwait(false))
         {
-            Fail(failure);
+            _notes.Fail(failure);
         }
 
         var selected = BenchRun.Cells.Where(c => options.Cells.Contains($"{c.Workload.Name}:{c.Concurrency}")).ToList();
         var rounds = selected.ToDictionary(c => c, _ => (Local: new List<CellResult>(), Forwarded: new List<CellResult>()));
-        for (var round = 1; round <= options.Rounds && !_failed; round++)
+        for (var round = 1; round <= options.Rounds && !_notes.Failed; round++)
         {
             foreach (var cell in selected)
             {
@@ -71,7 +70,7 @@ internal sealed class ClusterRun(BenchOptions options, Action<string> log)
                     (forwarded ? rounds[cell].Forwarded : rounds[cell].Local).Add(result);
                     if (failure is not null)
                     {
-                        Fail(failure);
+                        _notes.Fail(failure);
                         log("ERROR: " + failure);
                         return Compare(rounds);
                     }
@@ -84,10 +83,4 @@ internal sealed class ClusterRun(BenchOptions options, Action<string> log)
 
     private static List<ClusterComparison> Compare(Dictionary<(Workload Workload, int Concurrency), (List<CellResult> Local, List<CellResult> Forwarded)> rounds) =>
         [.. rounds.Values.Where(r => r.Local.Count > 0 && r.Forwarded.Count == r.Local.Count).Select(r => ClusterComparison.Of(r.Local, r.Forwarded))];
-
-    private void Fail(string note)
-    {
-        _failed = true;
-        _notes.Add(note);
-    }
 }

@@ -17,10 +17,9 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
     private static readonly string[] TargetOrder = ["direct", "yarp", "rxrelay"];
 
     private readonly StreamSettings _settings = options.Streams;
-    private readonly List<string> _notes = [];
+    private readonly RunNotes _notes = new();
     private readonly CorePinning? _pinning = options.Cpus is { } plan ? new CorePinning(plan) : null;
     private IReadOnlyList<PinnedProcess> _pinned = [];
-    private bool _failed;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -104,11 +103,11 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
         }
 
         Console.WriteLine();
-        Console.WriteLine(StreamTable.Render(machine, _settings, results, _notes, options.Cpus, _pinned));
+        Console.WriteLine(StreamTable.Render(machine, _settings, results, _notes.All, options.Cpus, _pinned));
         var output = options.OutputFile ?? Path.Combine(RepositoryRoot.Find(), "artifacts", "bench", "streams.json");
-        await StreamJson.WriteAsync(output, machine, _settings, results, _notes, CoresReport.Of(options.Cpus, _pinned), cancellationToken).ConfigureAwait(false);
+        await StreamJson.WriteAsync(output, machine, _settings, results, _notes.All, CoresReport.Of(options.Cpus, _pinned), cancellationToken).ConfigureAwait(false);
         log($"wrote {output}");
-        return _failed ? 1 : 0;
+        return _notes.Failed ? 1 : 0;
     }
 
     private async Task<StreamTarget?> TryStartAsync(
@@ -141,8 +140,7 @@ internal sealed class StreamRun(BenchOptions options, Action<string> log)
 
     private void Fail(string message)
     {
-        _failed = true;
-        _notes.Add(message);
+        _notes.Fail(message);
         log("ERROR: " + message);
     }
 }
