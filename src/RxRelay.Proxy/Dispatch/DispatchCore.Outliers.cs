@@ -24,11 +24,12 @@ internal sealed partial class DispatchCore
     /// <summary>Ejects workers with overdue requests (when a peer is healthy) and ends due ejections.</summary>
     private void ApplyOutlierDeadlines()
     {
-        while (_outliers.NextOverdue() is { } request)
+        while (_outliers.NextOverdue() is { } overdue)
         {
+            var (request, assignedAt) = overdue;
             // Never eject the last healthy-looking worker for the model (Envoy's max ejection percent), nor
             // one that is the only worker left for another of its models: their requests would have nowhere to go.
-            if (request.Worker is { IsEjected: false } worker && HasHealthyPeer(worker, request.Submit.Model)
+            if (request.Worker is { IsEjected: false } worker && HasHealthyPeer(worker, request.Submit.Model, assignedAt)
                 && !IsOnlyWorkerForAModel(worker))
                 Eject(worker, request.Submit.Model);
         }
@@ -36,8 +37,8 @@ internal sealed partial class DispatchCore
         while (_outliers.NextEjectionEnded() is { } worker) PullFor(worker);
     }
 
-    private bool HasHealthyPeer(WorkerState worker, string model) =>
-        _selector.Advertising(model).Any(peer => peer != worker && _outliers.IsHealthy(peer));
+    private bool HasHealthyPeer(WorkerState worker, string model, DateTimeOffset overdueSince) =>
+        _selector.Advertising(model).Any(peer => peer != worker && _outliers.IsHealthyBeside(peer, overdueSince));
 
     /// <summary>
     /// True when some model (or <c>*</c>) of <paramref name="worker"/> has no other worker that is not
@@ -67,12 +68,12 @@ internal sealed partial class DispatchCore
     private void Eject(WorkerState worker, string model)
     {
         var notStarted = worker.InFlight.Where(_outliers.IsAwaiting).ToList();
-        var period = _outliers.Eject(worker, notStarted.Select(r => r.Id));
+        var period = _outliers.Eject(worker, notStarted.Select(r => r.WireId));
         foreach (var request in notStarted)
         {
             Detach(request);
-            worker.RememberCancelled(request.Id);
-            Send(worker, new CancelRequest(request.Id, CancelReason.Timeout));
+            worker.RememberCancelled(request.WireId);
+            Send(worker, new CancelRequest(request.WireId, CancelReason.Timeout));
             Recover(request, RequeueReason.WorkerEjected);
         }
 

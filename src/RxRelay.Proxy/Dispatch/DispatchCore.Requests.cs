@@ -132,9 +132,9 @@ internal sealed partial class DispatchCore
 
     private FrameVerdict ApplyChunk(WorkerState worker, string requestId, string text)
     {
-        if (_requests.TryGetValue(requestId, out var request) && request.Worker == worker)
+        if (FindAttempt(requestId) is { } request && request.Worker == worker)
         {
-            _outliers.Untrack(request); // its first event, if it was still awaiting one
+            _outliers.Answered(request); // its first event, if it was still awaiting one
             if (!request.Submit.IsStreaming) return FrameVerdict.Dropped;
             if (request.Stream.TryWriteChunk(text)) return FrameVerdict.Accepted;
             AbortInFlight(request, CancelReason.ClientDisconnect, DispatchFailureKind.ClientTooSlow);
@@ -153,7 +153,7 @@ internal sealed partial class DispatchCore
 
     private FrameVerdict ApplyComplete(WorkerState worker, ResponseComplete response)
     {
-        if (!_requests.TryGetValue(response.RequestId, out var request) || request.Worker is null
+        if (FindAttempt(response.RequestId) is not { Worker: not null } request
             || (request.Worker != worker && worker.WasCancelled(response.RequestId))) // moved off it by an ejection
         {
             worker.ForgetCancelled(response.RequestId);
@@ -167,6 +167,7 @@ internal sealed partial class DispatchCore
             return FrameVerdict.ProtocolViolation;
         }
 
+        _outliers.Answered(request);
         Detach(request);
         Finish(request, new RequestEvent.Completed(response));
         ReleaseSlot(worker);
@@ -178,8 +179,8 @@ internal sealed partial class DispatchCore
     {
         var worker = request.Worker!;
         Detach(request);
-        worker.RememberCancelled(request.Id);
-        Send(worker, new CancelRequest(request.Id, reason)); // before any new request it may pull
+        worker.RememberCancelled(request.WireId);
+        Send(worker, new CancelRequest(request.WireId, reason)); // before any new request it may pull
         Finish(request, new RequestEvent.Failed(DispatchFailure.Of(kind)));
         ReleaseSlot(worker);
     }
@@ -211,9 +212,14 @@ internal sealed partial class DispatchCore
         return true;
     }
 
-    /// <summary>Reserves a slot (in-flight list, reported load + 1) and sends the <c>request</c> frame.</summary>
+    /// <summary>
+    /// Reserves a slot (in-flight list, reported load + 1) and sends the <c>request</c> frame. A worker that still
+    /// owes frames of a cancelled earlier attempt of this request (moved off it by an ejection) gets it under a
+    /// fresh wire id, so those late frames stay recognisable as the old attempt's and are dropped.
+    /// </summary>
     private void Assign(PendingRequest request, WorkerState worker)
     {
+        if (worker.WasCancelled(request.WireId)) RetryUnderFreshWireId(request);
         request.Worker = worker;
         worker.InFlight.Add(request);
         worker.ReportedLoad++;
@@ -221,7 +227,7 @@ internal sealed partial class DispatchCore
         var submit = request.Submit;
         submit.Observer?.Dispatched(worker.Id);
         Send(worker, new WorkerRequest(
-            request.Id, submit.Model, submit.EndpointPath, submit.IsStreaming, submit.Body, submit.Headers));
+            request.WireId, submit.Model, submit.EndpointPath, submit.IsStreaming, submit.Body, submit.Headers));
     }
 
     /// <summary>The worker takes the oldest compatible queued requests (any provider) while it has room.</summary>
@@ -244,9 +250,23 @@ internal sealed partial class DispatchCore
     private void Fail(PendingRequest request, DispatchFailureKind kind) =>
         Finish(request, new RequestEvent.Failed(DispatchFailure.Of(kind)));
 
+    private void RetryUnderFreshWireId(PendingRequest request)
+    {
+        if (request.RetryWireId is { } previous) _retriesByWireId.Remove(previous);
+        request.RetryWireId = WireIds.Of(++_requestCounter);
+        _retriesByWireId.Add(request.RetryWireId, request);
+        DispatchLog.RetriedUnderFreshId(_logger, request.Id, request.RetryWireId);
+    }
+
+    /// <summary>The live request whose current attempt has <paramref name="wireId"/> on the wire; null for none.</summary>
+    private PendingRequest? FindAttempt(string wireId) =>
+        _requests.TryGetValue(wireId, out var request) && request.RetryWireId is null ? request
+        : _retriesByWireId.GetValueOrDefault(wireId);
+
     private void Finish(PendingRequest request, RequestEvent terminal)
     {
         _requests.Remove(request.Id);
+        if (request.RetryWireId is { } retry) _retriesByWireId.Remove(retry);
         request.Stream.Finish(terminal);
     }
 }

@@ -36,6 +36,9 @@ internal sealed partial class DispatchCore : IDisposable
     private readonly SortedDictionary<long, WorkerState> _workers = [];
     private readonly Dictionary<string, WorkerState> _workersById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
+
+    // Live requests whose current attempt runs under a fresh wire id (PendingRequest.RetryWireId), by that id.
+    private readonly Dictionary<string, PendingRequest> _retriesByWireId = new(StringComparer.Ordinal);
     private readonly Queue<WorkerState> _lostWorkers = new();
     private readonly WorkerSelector _selector = new();
     private readonly RegisteredModels _registeredModels = new();
@@ -235,7 +238,7 @@ internal sealed partial class DispatchCore : IDisposable
 
     /// <summary>The requests in flight on a worker, in assignment order (test and admin visibility).</summary>
     public IReadOnlyList<string> InFlightOf(string workerId) =>
-        FindWorker(workerId)?.InFlight.Select(r => r.Id).ToList() ?? [];
+        FindWorker(workerId)?.InFlight.Select(r => r.WireId).ToList() ?? [];
 
     /// <summary>Queued request ids, oldest first.</summary>
     public IReadOnlyList<string> QueuedIds() => _queue.Snapshot().Select(r => r.Id).ToList();

@@ -26,6 +26,11 @@ internal static partial class DispatchLog
         Message = "worker worker_id={WorkerId} advertised {Count} models; only the first {Max} are kept")]
     public static partial void ModelsCapped(ILogger logger, string workerId, int count, int max);
 
+    /// <summary>A retry runs under a fresh wire id because its worker still owes frames of a cancelled attempt.</summary>
+    [LoggerMessage(EventId = 404, Level = LogLevel.Debug,
+        Message = "{RequestId} retried as {WireId}: its worker still owes frames of a cancelled earlier attempt")]
+    public static partial void RetriedUnderFreshId(ILogger logger, string requestId, string wireId);
+
     [LoggerMessage(EventId = 402, Level = LogLevel.Information,
         Message = "worker {WorkerId} (provider {Provider}) reinstated before its ejection ended: {Reason}")]
     private static partial void WorkerReinstatedLine(ILogger logger, string workerId, string provider, string reason);

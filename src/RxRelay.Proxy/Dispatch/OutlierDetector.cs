@@ -19,6 +19,7 @@ internal sealed class OutlierDetector : IDisposable
     private readonly Action _deadlineReached;
     private readonly Dictionary<PendingRequest, DateTimeOffset> _assignedAt = [];
     private readonly SortedDictionary<(DateTimeOffset AssignedAt, long Sequence), PendingRequest> _unchecked = [];
+    private readonly Dictionary<WorkerState, DateTimeOffset> _newestAnswered = [];
     private readonly Dictionary<WorkerState, int> _ejectionCount = [];
     private readonly SortedDictionary<(DateTimeOffset Until, long Sequence), WorkerState> _ejectedUntil = [];
     private readonly Dictionary<WorkerState, (DateTimeOffset Until, HashSet<string> Moved)> _ejections = [];
@@ -57,25 +58,53 @@ internal sealed class OutlierDetector : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The request's worker answered it (its first <c>response_chunk</c> or its <c>response_complete</c>): stops its
+    /// clock, and counts as that worker's progress (<see cref="IsHealthyBeside"/>) when it was still awaiting one.
+    /// </summary>
+    public void Answered(PendingRequest request)
+    {
+        if (request.Worker is not { } worker || !_assignedAt.TryGetValue(request, out var at) || !Untrack(request)) return;
+        if (!_newestAnswered.TryGetValue(worker, out var newest) || at > newest) _newestAnswered[worker] = at;
+    }
+
     /// <summary>True while the request is in flight without a first event.</summary>
     public bool IsAwaiting(PendingRequest request) => _assignedAt.ContainsKey(request);
 
-    /// <summary>Not ejected, draining or lost, and no request of it waited the whole timeout for a first event.</summary>
-    public bool IsHealthy(WorkerState worker)
+    /// <summary>
+    /// Whether <paramref name="peer"/> shows that a worker whose request assigned at <paramref name="overdueSince"/> got
+    /// no first event is an outlier, not one of a fleet that is simply overloaded: the peer is not ejected, draining or
+    /// lost, none of its requests waited the whole timeout, and it either awaits no first event at all or has answered
+    /// a request assigned at or after <paramref name="overdueSince"/>. When every worker is behind (a burst larger than
+    /// the backends keep up with), no peer has answered anything that young, and nobody is ejected: moving thousands
+    /// of requests that are waiting their turn would only restart them elsewhere, later.
+    /// </summary>
+    public bool IsHealthyBeside(WorkerState peer, DateTimeOffset overdueSince)
     {
-        if (worker.IsEjected || worker.IsDraining || worker.IsLost) return false;
+        if (peer.IsEjected || peer.IsDraining || peer.IsLost) return false;
         var overdueIfAssignedBy = _time.GetUtcNow() - _timeout;
-        return !worker.InFlight.Any(r => _assignedAt.TryGetValue(r, out var at) && at <= overdueIfAssignedBy);
+        var awaiting = false;
+        foreach (var request in peer.InFlight)
+        {
+            if (!_assignedAt.TryGetValue(request, out var at)) continue;
+            if (at <= overdueIfAssignedBy) return false;
+            awaiting = true;
+        }
+
+        return !awaiting || (_newestAnswered.TryGetValue(peer, out var newest) && newest >= overdueSince);
     }
 
-    /// <summary>The next request whose first-event deadline has passed (boundary inclusive); each is returned once.</summary>
-    public PendingRequest? NextOverdue()
+    /// <summary>
+    /// The next request whose first-event deadline has passed (boundary inclusive), with the time it was assigned;
+    /// each is returned once.
+    /// </summary>
+    public (PendingRequest Request, DateTimeOffset AssignedAt)? NextOverdue()
     {
         if (_timeout is not { } timeout || _unchecked.Count == 0) return null;
         var (key, request) = _unchecked.First();
         if (key.AssignedAt + timeout > _time.GetUtcNow()) return null;
         _unchecked.Remove(key);
-        return request;
+        return (request, key.AssignedAt);
     }
 
     /// <summary>
@@ -119,6 +148,7 @@ internal sealed class OutlierDetector : IDisposable
     {
         if (worker.IsEjected) EndEjection(worker);
         _ejectionCount.Remove(worker);
+        _newestAnswered.Remove(worker);
     }
 
     /// <summary>

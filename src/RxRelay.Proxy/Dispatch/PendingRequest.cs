@@ -6,7 +6,18 @@ internal sealed class PendingRequest(long sequence, SubmitRequest submit, DateTi
     /// <summary>Submission order; breaks ties between equal queue times.</summary>
     public long Sequence { get; } = sequence;
 
-    public string Id { get; } = "request-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The request's id here: its handle's, its logs', and the first attempt's on the wire.</summary>
+    public string Id { get; } = WireIds.Of(sequence);
+
+    /// <summary>
+    /// The id its current (or last) attempt has on the wire: <see cref="Id"/> until it is retried on a worker that
+    /// still owes frames of an earlier, cancelled attempt of it, which then runs under a fresh id
+    /// (docs/protocol.md#requeue), so that worker's late frames of the old attempt never reach the new one.
+    /// </summary>
+    public string WireId => RetryWireId ?? Id;
+
+    /// <summary>Set when an attempt runs under a fresh wire id; null while the wire id is <see cref="Id"/>.</summary>
+    public string? RetryWireId { get; set; }
 
     public SubmitRequest Submit { get; } = submit;
 
@@ -36,4 +47,10 @@ internal sealed class PendingRequest(long sequence, SubmitRequest submit, DateTi
 
     /// <summary>Cancelled when the request ends here while on a peer (client gone, too slow): aborts the peer call.</summary>
     public CancellationTokenSource? PeerCall { get; set; }
+}
+
+/// <summary>Request ids on the wire: <c>request-N</c> from the core's one per-process counter, as upstream's.</summary>
+internal static class WireIds
+{
+    public static string Of(long sequence) => "request-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -50,8 +50,9 @@ public sealed class DispatchCoreOutlierReinstateTests
 
         sut.Core.OnWorkerGone(b);
 
-        Assert.Equal(["request request-1", "cancel request-1 timeout", "request request-1"], FramesAfterAck(sut, a));
-        Assert.Equal(["request-1"], sut.Core.InFlightOf(a));
+        // a never answered the cancel, so request-1 runs there again under a fresh id
+        Assert.Equal(["request request-1", "cancel request-1 timeout", "request request-3"], FramesAfterAck(sut, a));
+        Assert.Equal(["request-3"], sut.Core.InFlightOf(a));
         Assert.Empty(sut.Core.QueuedIds());
         Assert.Equal(
             [new RequestEvent.Chunk("data: b\n\n"), CoreHarness.Failed(DispatchFailureKind.WorkerDisconnectedMidStream)],
@@ -67,7 +68,7 @@ public sealed class DispatchCoreOutlierReinstateTests
 
         sut.Core.OnModelsUpdate(b, ["other"], 1);
 
-        Assert.Equal(["request request-1", "cancel request-1 timeout", "request request-1"], FramesAfterAck(sut, a));
+        Assert.Equal(["request request-1", "cancel request-1 timeout", "request request-3"], FramesAfterAck(sut, a));
         Assert.Empty(sut.Core.QueuedIds());
     }
 
@@ -99,9 +100,9 @@ public sealed class DispatchCoreOutlierReinstateTests
         sut.Submit("m", streaming: true);
 
         Assert.Equal(
-            ["request request-1", "cancel request-1 timeout", "request request-1", "request request-3"],
+            ["request request-1", "cancel request-1 timeout", "request request-3", "request request-4"],
             FramesAfterAck(sut, a));
-        Assert.Equal(["request-1", "request-3"], sut.Core.InFlightOf(a));
+        Assert.Equal(["request-3", "request-4"], sut.Core.InFlightOf(a));
     }
 
     [Fact]
@@ -110,19 +111,19 @@ public sealed class DispatchCoreOutlierReinstateTests
     {
         using var sut = CreateSut();
         var (a, b) = EjectedBesideFullPeer(sut);
-        sut.Core.OnWorkerGone(b); // request-1 back on a
+        sut.Core.OnWorkerGone(b); // request-1 back on a, as request-3 (a still owes its first attempt's frames)
         var c = sut.Register("c", ["m"], max: 1);
 
-        sut.Time.Advance(FirstEventTimeout); // a ejected again; request-1 moves to c
+        sut.Time.Advance(FirstEventTimeout); // a ejected again; request-1 moves to c, keeping its wire id
         sut.Submit("m", streaming: true);
-        Assert.Equal(["request-1"], sut.Core.InFlightOf(c));
-        Assert.Equal(["request-3"], sut.Core.QueuedIds());
+        Assert.Equal(["request-3"], sut.Core.InFlightOf(c));
+        Assert.Equal(["request-4"], sut.Core.QueuedIds());
         sut.Time.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromTicks(1));
-        Assert.Equal(["request-3"], sut.Core.QueuedIds());
+        Assert.Equal(["request-4"], sut.Core.QueuedIds());
         sut.Time.Advance(TimeSpan.FromTicks(1));
 
         Assert.Equal(
-            ["request request-1", "cancel request-1 timeout", "request request-1", "cancel request-1 timeout", "request request-3"],
+            ["request request-1", "cancel request-1 timeout", "request request-3", "cancel request-3 timeout", "request request-4"],
             FramesAfterAck(sut, a));
     }
 
@@ -160,8 +161,11 @@ public sealed class DispatchCoreOutlierReinstateTests
         core.OnWorkerGone("worker-2");
 
         Assert.Equal(
-            new LogLine(LogLevel.Information, 402, "worker worker-1 (provider openai) reinstated before its ejection ended: no healthy peer left"),
-            logger.Lines[^1]);
-        Assert.Equal(2, logger.Lines.Count);
+            [
+                new LogLine(LogLevel.Information, 402, "worker worker-1 (provider openai) reinstated before its ejection ended: no healthy peer left"),
+                new LogLine(LogLevel.Debug, 404, "request-1 retried as request-3: its worker still owes frames of a cancelled earlier attempt"),
+            ],
+            logger.Lines.Skip(1));
+        Assert.Equal(3, logger.Lines.Count);
     }
 }

@@ -109,6 +109,81 @@ public sealed class DispatchCoreOutlierLimitTests
 
     [Fact]
     [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_PeerBusyAndNotAnsweringYet_EveryWorkerBehindSoNobodyEjected()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        var b = sut.Register("b", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true); // request-1 → a
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        sut.Submit("llama", streaming: true); // request-2 → b, not overdue when request-1 is
+
+        sut.Time.Advance(FirstEventTimeout - TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["request-1"], sut.Core.InFlightOf(a));
+        Assert.Equal(["request-2"], sut.Core.InFlightOf(b));
+        Assert.Empty(sut.Sinks[a].Frames.OfType<CancelRequest>());
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_PeerAnsweredOnlyOlderRequests_NobodyEjected()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        var b = sut.Register("b", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true); // request-1 → a
+        sut.Submit("llama", streaming: true); // request-2 → b
+        sut.Core.OnChunk(b, "request-2", "b"); // b answered a request assigned at 0 s
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        sut.Core.OnChunk(a, "request-1", "a");
+        sut.Submit("llama", streaming: true); // request-3 → a at 1 s: the one that will be overdue
+        sut.Time.Advance(TimeSpan.FromSeconds(0.5));
+        sut.Submit("llama", streaming: true); // request-4 → b at 1.5 s, awaiting
+
+        sut.Time.Advance(FirstEventTimeout - TimeSpan.FromSeconds(0.5));
+
+        Assert.Equal(["request-1", "request-3"], sut.Core.InFlightOf(a));
+        Assert.Empty(sut.Sinks[a].Frames.OfType<CancelRequest>());
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_BusyPeerAnsweredAYoungerRequest_StuckWorkerEjected()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        var b = sut.Register("b", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true); // request-1 → a at 0 s
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        sut.Submit("llama", streaming: true); // request-2 → b at 1 s
+        sut.Core.OnChunk(b, "request-2", "b"); // b answered a request younger than request-1
+        sut.Complete(b, "request-2", 200, "");
+        sut.Submit("llama", streaming: true); // request-3 → b (a is busier), awaiting
+
+        sut.Time.Advance(FirstEventTimeout - TimeSpan.FromSeconds(1));
+
+        Assert.Equal([new CancelRequest("request-1", CancelReason.Timeout)], sut.Sinks[a].Frames.OfType<CancelRequest>());
+        Assert.Equal(["request-2", "request-3", "request-1"], sut.RequestsSentTo(b));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_IdlePeer_StuckWorkerEjected()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true);
+        var idle = sut.Register("idle", ["llama"], max: 8);
+
+        sut.Time.Advance(FirstEventTimeout);
+
+        Assert.Equal(new CancelRequest("request-1", CancelReason.Timeout), sut.Sinks[a].Frames[^1]);
+        Assert.Equal(["request-1"], sut.Core.InFlightOf(idle));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
     public void FirstEventTimeout_NonStreamingRequest_NotTimed()
     {
         using var sut = new CoreHarness();
@@ -141,7 +216,67 @@ public sealed class DispatchCoreOutlierLimitTests
         Assert.Equal(["request-3"], sut.Core.QueuedIds());
         sut.Time.Advance(TimeSpan.FromTicks(1));
 
-        Assert.Equal(["request-1", "request-3", "request-3"], sut.RequestsSentTo(stuck));
+        // stuck never answered the cancel of request-3's first attempt, so the retry runs under a fresh id
+        Assert.Equal(["request-1", "request-3", "request-4"], sut.RequestsSentTo(stuck));
+        Assert.Empty(sut.Sinks[stuck].Closes);
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void Retry_BackOnTheWorkerThatStillOwesTheCancelledAttempt_LateFramesOfTheOldAttemptNeverReachTheClient()
+    {
+        using var sut = new CoreHarness(new DispatchOptions { QueueTimeout = null });
+        var stuck = sut.Register("stuck", ["llama"], max: 8);
+        var healthy = sut.Register("healthy", ["llama"], max: 1);
+        sut.Submit("llama", streaming: true); // request-1 → stuck
+        sut.Core.OnChunk(stuck, "request-1", "a");
+        sut.Submit("llama", streaming: true); // request-2 → healthy, which is then full
+        sut.Core.OnChunk(healthy, "request-2", "b");
+        sut.Submit("llama", streaming: true); // request-3 → stuck, no first event in time
+        sut.Time.Advance(FirstEventTimeout); // stuck ejected, request-3 cancelled there and queued
+        sut.Time.Advance(BaseEjection); // the ejection ends: stuck takes request-3 back
+
+        var oldAttempt = sut.Core.OnChunk(stuck, "request-3", "late chunk of the cancelled attempt");
+        var newAttempt = sut.Core.OnChunk(stuck, "request-4", "first chunk of the retry");
+        var oldEnd = sut.Complete(stuck, "request-3", 499, "");
+        var newEnd = sut.Complete(stuck, "request-4", 200, "");
+
+        Assert.Equal(
+            [FrameVerdict.Dropped, FrameVerdict.Accepted, FrameVerdict.Dropped, FrameVerdict.Accepted],
+            [oldAttempt, newAttempt, oldEnd, newEnd]);
+        var events = sut.Events("request-3");
+        Assert.Equal(2, events.Count);
+        Assert.Equal(new RequestEvent.Chunk("first chunk of the retry"), events[0]);
+        var completed = Assert.IsType<RequestEvent.Completed>(events[1]).Response;
+        Assert.Equal(("request-4", (ushort)200), (completed.RequestId, completed.StatusCode));
+        Assert.Equal(["request-1"], sut.Core.InFlightOf(stuck));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void Retry_CancelOfTheRetriedRequest_SentUnderItsFreshIdAndLateFramesOfBothAttemptsDropped()
+    {
+        using var sut = new CoreHarness(new DispatchOptions { QueueTimeout = null });
+        var stuck = sut.Register("stuck", ["llama"], max: 8);
+        var healthy = sut.Register("healthy", ["llama"], max: 1);
+        sut.Submit("llama", streaming: true);
+        sut.Core.OnChunk(stuck, "request-1", "a");
+        sut.Submit("llama", streaming: true);
+        sut.Core.OnChunk(healthy, "request-2", "b");
+        sut.Submit("llama", streaming: true);
+        sut.Time.Advance(FirstEventTimeout);
+        sut.Time.Advance(BaseEjection); // request-3 runs on stuck again as request-4
+
+        Assert.True(sut.Core.Cancel("request-3", CancelReason.ClientDisconnect));
+        var verdicts = new[]
+        {
+            sut.Core.OnChunk(stuck, "request-3", "x"), sut.Core.OnChunk(stuck, "request-4", "y"),
+            sut.Complete(stuck, "request-4", 499, ""), sut.Complete(stuck, "request-3", 499, ""),
+        };
+
+        Assert.Equal(new CancelRequest("request-4", CancelReason.ClientDisconnect), sut.Sinks[stuck].Frames[^1]);
+        Assert.All(verdicts, verdict => Assert.Equal(FrameVerdict.Dropped, verdict));
+        Assert.Equal([CoreHarness.Failed(DispatchFailureKind.Canceled)], sut.Events("request-3"));
         Assert.Empty(sut.Sinks[stuck].Closes);
     }
 
