@@ -29,9 +29,11 @@ internal sealed partial class DispatchCore
             var (request, assignedAt) = overdue;
             // Never eject the last healthy-looking worker for the model (Envoy's max ejection percent), nor
             // one that is the only worker left for another of its models: their requests would have nowhere to go.
-            if (request.Worker is { IsEjected: false } worker && HasHealthyPeer(worker, request.Submit.Model, assignedAt)
-                && !IsOnlyWorkerForAModel(worker))
+            if (request.Worker is not { IsEjected: false } worker) continue;
+            if (HasHealthyPeer(worker, request.Submit.Model, assignedAt) && !IsOnlyWorkerForAModel(worker))
                 Eject(worker, request.Submit.Model);
+            else
+                _outliers.ExamineAgainLater(request); // busy peers may show by then that this worker is behind them
         }
 
         while (_outliers.NextEjectionEnded() is { } worker) PullFor(worker);

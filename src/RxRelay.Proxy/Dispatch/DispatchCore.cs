@@ -236,11 +236,14 @@ internal sealed partial class DispatchCore : IDisposable
         return own.Count > 0 ? own : ModelList.Catalog(_workers.Values);
     }
 
-    /// <summary>The requests in flight on a worker, in assignment order (test and admin visibility).</summary>
+    /// <summary>
+    /// The requests in flight on a worker, in assignment order, by the ids that worker knows them under (their
+    /// wire ids: a retry may run under a fresh one, docs/protocol.md#requeue); for tests and admin visibility.
+    /// </summary>
     public IReadOnlyList<string> InFlightOf(string workerId) =>
         FindWorker(workerId)?.InFlight.Select(r => r.WireId).ToList() ?? [];
 
-    /// <summary>Queued request ids, oldest first.</summary>
+    /// <summary>Queued requests' own ids (<see cref="PendingRequest.Id"/>), oldest first.</summary>
     public IReadOnlyList<string> QueuedIds() => _queue.Snapshot().Select(r => r.Id).ToList();
 
     private void RemoveWorker(WorkerState worker, ushort? closeCode, string? closeReason)

@@ -27,7 +27,7 @@ internal static partial class DispatchLog
     public static partial void ModelsCapped(ILogger logger, string workerId, int count, int max);
 
     /// <summary>A retry runs under a fresh wire id because its worker still owes frames of a cancelled attempt.</summary>
-    [LoggerMessage(EventId = 404, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information,
         Message = "{RequestId} retried as {WireId}: its worker still owes frames of a cancelled earlier attempt")]
     public static partial void RetriedUnderFreshId(ILogger logger, string requestId, string wireId);
 

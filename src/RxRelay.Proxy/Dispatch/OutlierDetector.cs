@@ -2,9 +2,10 @@ namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
 /// Outlier ejection's own state (docs/protocol.md#outlier-ejection): when each streaming request in
-/// flight was assigned, until it sends its first event; each worker's ejection count and end; and one
-/// timer for the earliest first-event deadline or ejection end. What an ejection does to requests stays
-/// in <see cref="DispatchCore"/>, which owns this and calls it only from its single writer.
+/// flight was assigned and to which worker, until it sends its first event, and when it is next examined;
+/// per worker the youngest request it answered, its ejection count and end; and one timer for the earliest
+/// examination or ejection end. What an ejection does to requests stays in <see cref="DispatchCore"/>,
+/// which owns this and calls it only from its single writer.
 /// <para>
 /// Only streaming requests are timed: a non-streaming request's first event is its whole answer, whose
 /// time grows with the output, so a deadline on it would eject healthy workers doing long generations.
@@ -17,8 +18,14 @@ internal sealed class OutlierDetector : IDisposable
     private readonly TimeSpan _maxEjection;
     private readonly TimeProvider _time;
     private readonly Action _deadlineReached;
-    private readonly Dictionary<PendingRequest, DateTimeOffset> _assignedAt = [];
-    private readonly SortedDictionary<(DateTimeOffset AssignedAt, long Sequence), PendingRequest> _unchecked = [];
+
+    // Every streaming request in flight without a first event: when it was assigned, to whom, and when it is
+    // next examined (its deadline; again one timeout later while an examination finds no healthy peer).
+    private readonly Dictionary<PendingRequest, Awaiting> _awaiting = [];
+    private readonly SortedDictionary<(DateTimeOffset CheckAt, long Sequence), PendingRequest> _checks = [];
+    private readonly Dictionary<WorkerState, SortedSet<(DateTimeOffset AssignedAt, long Sequence)>> _awaitingByWorker = [];
+
+    // Per worker: the assignment time of the youngest request it has answered, its ejections, and the current one.
     private readonly Dictionary<WorkerState, DateTimeOffset> _newestAnswered = [];
     private readonly Dictionary<WorkerState, int> _ejectionCount = [];
     private readonly SortedDictionary<(DateTimeOffset Until, long Sequence), WorkerState> _ejectedUntil = [];
@@ -41,20 +48,26 @@ internal sealed class OutlierDetector : IDisposable
     /// <summary>The first-event timeout; null when ejection is off.</summary>
     public TimeSpan? Timeout => _timeout;
 
-    /// <summary>A request was just assigned: its first-event clock starts (streaming requests only).</summary>
+    /// <summary>A request was just assigned to its <see cref="PendingRequest.Worker"/>: its first-event clock starts (streaming requests only).</summary>
     public void Track(PendingRequest request)
     {
-        if (_timeout is null || !request.Submit.IsStreaming) return;
+        if (_timeout is not { } timeout || !request.Submit.IsStreaming || request.Worker is not { } worker) return;
         var now = _time.GetUtcNow();
-        _assignedAt[request] = now;
-        _unchecked[(now, request.Sequence)] = request;
+        _awaiting[request] = new Awaiting(now, now + timeout, worker);
+        _checks[(now + timeout, request.Sequence)] = request;
+        if (!_awaitingByWorker.TryGetValue(worker, out var byWorker))
+            _awaitingByWorker[worker] = byWorker = [];
+        byWorker.Add((now, request.Sequence));
     }
 
     /// <summary>The request got its first event or left its worker; true when it was still awaiting one.</summary>
     public bool Untrack(PendingRequest request)
     {
-        if (!_assignedAt.Remove(request, out var at)) return false;
-        _unchecked.Remove((at, request.Sequence));
+        if (!_awaiting.Remove(request, out var awaiting)) return false;
+        _checks.Remove((awaiting.CheckAt, request.Sequence));
+        var byWorker = _awaitingByWorker[awaiting.Worker];
+        byWorker.Remove((awaiting.AssignedAt, request.Sequence));
+        if (byWorker.Count == 0) _awaitingByWorker.Remove(awaiting.Worker);
         return true;
     }
 
@@ -64,47 +77,56 @@ internal sealed class OutlierDetector : IDisposable
     /// </summary>
     public void Answered(PendingRequest request)
     {
-        if (request.Worker is not { } worker || !_assignedAt.TryGetValue(request, out var at) || !Untrack(request)) return;
-        if (!_newestAnswered.TryGetValue(worker, out var newest) || at > newest) _newestAnswered[worker] = at;
+        if (!_awaiting.TryGetValue(request, out var awaiting)) return;
+        Untrack(request);
+        if (!_newestAnswered.TryGetValue(awaiting.Worker, out var newest) || awaiting.AssignedAt > newest)
+            _newestAnswered[awaiting.Worker] = awaiting.AssignedAt;
     }
 
     /// <summary>True while the request is in flight without a first event.</summary>
-    public bool IsAwaiting(PendingRequest request) => _assignedAt.ContainsKey(request);
+    public bool IsAwaiting(PendingRequest request) => _awaiting.ContainsKey(request);
 
     /// <summary>
     /// Whether <paramref name="peer"/> shows that a worker whose request assigned at <paramref name="overdueSince"/> got
     /// no first event is an outlier, not one of a fleet that is simply overloaded: the peer is not ejected, draining or
-    /// lost, none of its requests waited the whole timeout, and it either awaits no first event at all or has answered
-    /// a request assigned at or after <paramref name="overdueSince"/>. When every worker is behind (a burst larger than
-    /// the backends keep up with), no peer has answered anything that young, and nobody is ejected: moving thousands
-    /// of requests that are waiting their turn would only restart them elsewhere, later.
+    /// lost, none of its streaming requests waited the whole timeout, and it either awaits no first event at all or has
+    /// answered a streaming request assigned at or after <paramref name="overdueSince"/>. When every worker is behind
+    /// (a burst larger than the backends keep up with), no peer has answered anything that young, and nobody is
+    /// ejected: moving thousands of requests that are waiting their turn would only restart them elsewhere, later.
     /// </summary>
     public bool IsHealthyBeside(WorkerState peer, DateTimeOffset overdueSince)
     {
         if (peer.IsEjected || peer.IsDraining || peer.IsLost) return false;
-        var overdueIfAssignedBy = _time.GetUtcNow() - _timeout;
-        var awaiting = false;
-        foreach (var request in peer.InFlight)
-        {
-            if (!_assignedAt.TryGetValue(request, out var at)) continue;
-            if (at <= overdueIfAssignedBy) return false;
-            awaiting = true;
-        }
-
-        return !awaiting || (_newestAnswered.TryGetValue(peer, out var newest) && newest >= overdueSince);
+        if (!_awaitingByWorker.TryGetValue(peer, out var byWorker)) return true;
+        if (byWorker.Min.AssignedAt <= _time.GetUtcNow() - _timeout) return false;
+        return _newestAnswered.TryGetValue(peer, out var newest) && newest >= overdueSince;
     }
 
     /// <summary>
-    /// The next request whose first-event deadline has passed (boundary inclusive), with the time it was assigned;
-    /// each is returned once.
+    /// The next request due for examination (its first-event deadline passed, boundary inclusive, or one more timeout
+    /// after an examination that moved nothing), with the time it was assigned; each is returned once per due time.
     /// </summary>
     public (PendingRequest Request, DateTimeOffset AssignedAt)? NextOverdue()
     {
-        if (_timeout is not { } timeout || _unchecked.Count == 0) return null;
-        var (key, request) = _unchecked.First();
-        if (key.AssignedAt + timeout > _time.GetUtcNow()) return null;
-        _unchecked.Remove(key);
-        return (request, key.AssignedAt);
+        if (_checks.Count == 0) return null;
+        var (key, request) = _checks.First();
+        if (key.CheckAt > _time.GetUtcNow()) return null;
+        _checks.Remove(key);
+        var awaiting = _awaiting[request];
+        _awaiting[request] = awaiting with { CheckAt = DateTimeOffset.MaxValue };
+        return (request, awaiting.AssignedAt);
+    }
+
+    /// <summary>
+    /// An examination found no healthy peer beside the request's worker: examine it again one timeout from now, if it
+    /// still awaits its first event then. Peers that were busy may have shown since that this worker is behind them.
+    /// </summary>
+    public void ExamineAgainLater(PendingRequest request)
+    {
+        if (_timeout is not { } timeout || !_awaiting.TryGetValue(request, out var awaiting)) return;
+        var checkAt = _time.GetUtcNow() + timeout;
+        _awaiting[request] = awaiting with { CheckAt = checkAt };
+        _checks[(checkAt, request.Sequence)] = request;
     }
 
     /// <summary>
@@ -180,8 +202,8 @@ internal sealed class OutlierDetector : IDisposable
     /// <summary>Keeps one timer armed for the earliest first-event deadline or ejection end.</summary>
     public void Rearm()
     {
-        if (_timeout is not { } timeout) return;
-        DateTimeOffset? due = _unchecked.Count > 0 ? _unchecked.First().Key.AssignedAt + timeout : null;
+        if (_timeout is null) return;
+        DateTimeOffset? due = _checks.Count > 0 ? _checks.First().Key.CheckAt : null;
         if (_ejectedUntil.Count > 0 && (due is null || _ejectedUntil.First().Key.Until < due)) due = _ejectedUntil.First().Key.Until;
         if (due == _armedFor) return;
         _armedFor = due;
@@ -207,4 +229,6 @@ internal sealed class OutlierDetector : IDisposable
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private readonly record struct Awaiting(DateTimeOffset AssignedAt, DateTimeOffset CheckAt, WorkerState Worker);
 }

@@ -163,7 +163,7 @@ public sealed class DispatchCoreOutlierReinstateTests
         Assert.Equal(
             [
                 new LogLine(LogLevel.Information, 402, "worker worker-1 (provider openai) reinstated before its ejection ended: no healthy peer left"),
-                new LogLine(LogLevel.Debug, 404, "request-1 retried as request-3: its worker still owes frames of a cancelled earlier attempt"),
+                new LogLine(LogLevel.Information, 404, "request-1 retried as request-3: its worker still owes frames of a cancelled earlier attempt"),
             ],
             logger.Lines.Skip(1));
         Assert.Equal(3, logger.Lines.Count);

@@ -184,6 +184,29 @@ public sealed class DispatchCoreOutlierLimitTests
 
     [Fact]
     [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_NobodyHealthyBesideAtTheDeadline_ExaminedAgainOneTimeoutLaterAndEjectedOnceThePeerAnswered()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        var b = sut.Register("b", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true); // request-1 → a at 0 s, never answered
+        sut.Time.Advance(TimeSpan.FromSeconds(8));
+        sut.Submit("llama", streaming: true); // request-2 → b at 8 s
+        sut.Time.Advance(TimeSpan.FromSeconds(2)); // 10 s: b awaits and has answered nothing yet: no ejection
+        Assert.Empty(sut.Sinks[a].Frames.OfType<CancelRequest>());
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        sut.Core.OnChunk(b, "request-2", "b"); // 11 s: b answers a request younger than request-1
+
+        sut.Time.Advance(FirstEventTimeout - TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        Assert.Empty(sut.Sinks[a].Frames.OfType<CancelRequest>());
+        sut.Time.Advance(TimeSpan.FromTicks(1)); // 20 s: request-1 examined again
+
+        Assert.Equal([new CancelRequest("request-1", CancelReason.Timeout)], sut.Sinks[a].Frames.OfType<CancelRequest>());
+        Assert.Equal(["request-2", "request-1"], sut.RequestsSentTo(b));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
     public void FirstEventTimeout_NonStreamingRequest_NotTimed()
     {
         using var sut = new CoreHarness();
@@ -250,6 +273,60 @@ public sealed class DispatchCoreOutlierLimitTests
         var completed = Assert.IsType<RequestEvent.Completed>(events[1]).Response;
         Assert.Equal(("request-4", (ushort)200), (completed.RequestId, completed.StatusCode));
         Assert.Equal(["request-1"], sut.Core.InFlightOf(stuck));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void Retry_WorkerAnsweredTheCancelledAttemptFirst_TakesTheRequestBackUnderItsOwnId()
+    {
+        using var sut = new CoreHarness(new DispatchOptions { QueueTimeout = null });
+        var stuck = sut.Register("stuck", ["llama"], max: 8);
+        var healthy = sut.Register("healthy", ["llama"], max: 1);
+        sut.Submit("llama", streaming: true);
+        sut.Core.OnChunk(stuck, "request-1", "a");
+        sut.Submit("llama", streaming: true);
+        sut.Core.OnChunk(healthy, "request-2", "b");
+        sut.Submit("llama", streaming: true); // request-3 → stuck
+        sut.Time.Advance(FirstEventTimeout); // stuck ejected, request-3 queued (healthy is full)
+
+        var late = sut.Complete(stuck, "request-3", 499, ""); // the cancelled attempt ends: heals stuck, which pulls request-3
+        var retried = sut.Core.OnChunk(stuck, "request-3", "first chunk of the retry");
+
+        Assert.Equal((FrameVerdict.Dropped, FrameVerdict.Accepted), (late, retried));
+        Assert.Equal(["request-1", "request-3", "request-3"], sut.RequestsSentTo(stuck));
+        Assert.Equal([new RequestEvent.Chunk("first chunk of the retry")], sut.Events("request-3"));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void Retry_EjectedAgainAndBackAgain_EachAttemptHasItsOwnIdAndOnlyTheLastOnesFramesCount()
+    {
+        using var sut = new CoreHarness(new DispatchOptions { QueueTimeout = null });
+        var stuck = sut.Register("stuck", ["llama"], max: 8);
+        var healthy = sut.Register("healthy", ["llama"], max: 1);
+        sut.Submit("llama", streaming: true);
+        sut.Core.OnChunk(stuck, "request-1", "a");
+        sut.Submit("llama", streaming: true);
+        sut.Core.OnChunk(healthy, "request-2", "b");
+        sut.Submit("llama", streaming: true);
+        sut.Time.Advance(FirstEventTimeout);
+        sut.Time.Advance(BaseEjection); // request-3 back on stuck as request-4, never answered
+        sut.Time.Advance(FirstEventTimeout); // ejected again (60 s), request-3 queued again
+        sut.Time.Advance(BaseEjection * 2); // back again, as request-5
+
+        var verdicts = new[]
+        {
+            sut.Core.OnChunk(stuck, "request-3", "x"), sut.Core.OnChunk(stuck, "request-4", "y"),
+            sut.Core.OnChunk(stuck, "request-5", "z"),
+        };
+
+        Assert.Equal(["request-1", "request-3", "request-4", "request-5"], sut.RequestsSentTo(stuck));
+        Assert.Equal(
+            [new CancelRequest("request-3", CancelReason.Timeout), new CancelRequest("request-4", CancelReason.Timeout)],
+            sut.Sinks[stuck].Frames.OfType<CancelRequest>());
+        Assert.Equal([FrameVerdict.Dropped, FrameVerdict.Dropped, FrameVerdict.Accepted], verdicts);
+        Assert.Equal([new RequestEvent.Chunk("z")], sut.Events("request-3"));
+        Assert.Empty(sut.Sinks[stuck].Closes);
     }
 
     [Fact]
