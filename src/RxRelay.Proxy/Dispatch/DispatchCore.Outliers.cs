@@ -5,8 +5,8 @@ namespace RxRelay.Proxy.Dispatch;
 
 /// <summary>
 /// Outlier ejection (docs/protocol.md#outlier-ejection), after Envoy's: a worker whose streaming request
-/// got no first event within <see cref="DispatchOptions.FirstEventTimeout"/> is ejected while another
-/// worker for that model is healthy. The ejected worker keeps its socket and its started streams; its
+/// got no first event within <see cref="DispatchOptions.FirstEventTimeout"/>, and that answered nothing for
+/// that long, is ejected while another worker for that model is healthy and keeping up. The ejected worker keeps its socket and its started streams; its
 /// requests without a first event get a <c>cancel</c> (<c>timeout</c>) and are requeued, each using up
 /// one requeue attempt (docs/protocol.md#requeue), so a request is never bounced between stuck workers
 /// more often than between lost ones. Ejection never leaves a model without a worker: a worker that
@@ -30,7 +30,8 @@ internal sealed partial class DispatchCore
             // Never eject the last healthy-looking worker for the model (Envoy's max ejection percent), nor
             // one that is the only worker left for another of its models: their requests would have nowhere to go.
             if (request.Worker is not { IsEjected: false } worker) continue;
-            if (HasHealthyPeer(worker, request.Submit.Model, assignedAt) && !IsOnlyWorkerForAModel(worker))
+            if (_outliers.ShowsNoProgress(worker) && HasHealthyPeer(worker, request.Submit.Model, assignedAt)
+                && !IsOnlyWorkerForAModel(worker))
                 Eject(worker, request.Submit.Model);
             else
                 _outliers.ExamineAgainLater(request); // busy peers may show by then that this worker is behind them

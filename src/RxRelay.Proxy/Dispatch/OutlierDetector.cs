@@ -25,8 +25,8 @@ internal sealed class OutlierDetector : IDisposable
     private readonly SortedDictionary<(DateTimeOffset CheckAt, long Sequence), PendingRequest> _checks = [];
     private readonly Dictionary<WorkerState, SortedSet<(DateTimeOffset AssignedAt, long Sequence)>> _awaitingByWorker = [];
 
-    // Per worker: the assignment time of the youngest request it has answered, its ejections, and the current one.
-    private readonly Dictionary<WorkerState, DateTimeOffset> _newestAnswered = [];
+    // Per worker: its answers (Progress), its ejections, and the current one.
+    private readonly Dictionary<WorkerState, Progress> _progress = [];
     private readonly Dictionary<WorkerState, int> _ejectionCount = [];
     private readonly SortedDictionary<(DateTimeOffset Until, long Sequence), WorkerState> _ejectedUntil = [];
     private readonly Dictionary<WorkerState, (DateTimeOffset Until, HashSet<string> Moved)> _ejections = [];
@@ -72,16 +72,27 @@ internal sealed class OutlierDetector : IDisposable
     }
 
     /// <summary>
-    /// The request's worker answered it (its first <c>response_chunk</c> or its <c>response_complete</c>): stops its
-    /// clock, and counts as that worker's progress (<see cref="IsHealthyBeside"/>) when it was still awaiting one.
+    /// <paramref name="worker"/> answered <paramref name="request"/>: its first <c>response_chunk</c>, or its
+    /// <c>response_complete</c> (<paramref name="completion"/>). The first event stops the request's clock and, with
+    /// any completion, counts as the worker's progress (<see cref="ShowsNoProgress"/>, <see cref="IsHealthyBeside"/>);
+    /// later chunks of a started stream change nothing.
     /// </summary>
-    public void Answered(PendingRequest request)
+    public void Answered(PendingRequest request, WorkerState worker, bool completion)
     {
-        if (!_awaiting.TryGetValue(request, out var awaiting)) return;
-        Untrack(request);
-        if (!_newestAnswered.TryGetValue(awaiting.Worker, out var newest) || awaiting.AssignedAt > newest)
-            _newestAnswered[awaiting.Worker] = awaiting.AssignedAt;
+        var firstEvent = _awaiting.TryGetValue(request, out var awaiting);
+        if (_timeout is null || (!firstEvent && !completion)) return;
+        if (firstEvent) Untrack(request);
+        var newest = _progress.TryGetValue(worker, out var progress) ? progress.NewestAssigned : DateTimeOffset.MinValue;
+        if (firstEvent && awaiting.AssignedAt > newest) newest = awaiting.AssignedAt;
+        _progress[worker] = new Progress(newest, _time.GetUtcNow());
     }
+
+    /// <summary>
+    /// True when <paramref name="worker"/> answered nothing (no first event, no completion) for a whole first-event
+    /// timeout: stuck, not merely slow. A worker that is behind in a burst still answers its older requests.
+    /// </summary>
+    public bool ShowsNoProgress(WorkerState worker) =>
+        !_progress.TryGetValue(worker, out var progress) || progress.LastAnswerAt <= _time.GetUtcNow() - _timeout;
 
     /// <summary>True while the request is in flight without a first event.</summary>
     public bool IsAwaiting(PendingRequest request) => _awaiting.ContainsKey(request);
@@ -99,7 +110,7 @@ internal sealed class OutlierDetector : IDisposable
         if (peer.IsEjected || peer.IsDraining || peer.IsLost) return false;
         if (!_awaitingByWorker.TryGetValue(peer, out var byWorker)) return true;
         if (byWorker.Min.AssignedAt <= _time.GetUtcNow() - _timeout) return false;
-        return _newestAnswered.TryGetValue(peer, out var newest) && newest >= overdueSince;
+        return _progress.TryGetValue(peer, out var progress) && progress.NewestAssigned >= overdueSince;
     }
 
     /// <summary>
@@ -170,7 +181,7 @@ internal sealed class OutlierDetector : IDisposable
     {
         if (worker.IsEjected) EndEjection(worker);
         _ejectionCount.Remove(worker);
-        _newestAnswered.Remove(worker);
+        _progress.Remove(worker);
     }
 
     /// <summary>
@@ -231,4 +242,7 @@ internal sealed class OutlierDetector : IDisposable
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private readonly record struct Awaiting(DateTimeOffset AssignedAt, DateTimeOffset CheckAt, WorkerState Worker);
+
+    /// <summary>The assignment time of the youngest request a worker answered (first event), and when it last answered anything.</summary>
+    private readonly record struct Progress(DateTimeOffset NewestAssigned, DateTimeOffset LastAnswerAt);
 }

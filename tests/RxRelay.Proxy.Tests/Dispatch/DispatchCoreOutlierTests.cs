@@ -207,6 +207,28 @@ public sealed class DispatchCoreOutlierLimitTests
 
     [Fact]
     [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_WorkerStillAnsweringOtherRequests_BehindNotStuckSoNotEjectedUntilItStopsForAWholeTimeout()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        var b = sut.Register("b", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true); // request-1 → a at 0 s, the one that will be overdue
+        sut.Submit("llama", streaming: true); // request-2 → b
+        sut.Submit("llama", streaming: true); // request-3 → a
+        sut.Core.OnChunk(b, "request-2", "b"); // b keeps up: answered a request as young as request-1, awaits none
+        sut.Time.Advance(TimeSpan.FromSeconds(5));
+        sut.Core.OnChunk(a, "request-3", "a"); // a answers another request at 5 s
+
+        sut.Time.Advance(TimeSpan.FromSeconds(5)); // 10 s: request-1 overdue, but a answered within the last 10 s
+        Assert.Empty(sut.Sinks[a].Frames.OfType<CancelRequest>());
+        sut.Time.Advance(FirstEventTimeout); // 20 s: examined again; a has answered nothing since 5 s
+
+        Assert.Equal([new CancelRequest("request-1", CancelReason.Timeout)], sut.Sinks[a].Frames.OfType<CancelRequest>());
+        Assert.Equal(["request-2", "request-1"], sut.RequestsSentTo(b));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
     public void FirstEventTimeout_NonStreamingRequest_NotTimed()
     {
         using var sut = new CoreHarness();
