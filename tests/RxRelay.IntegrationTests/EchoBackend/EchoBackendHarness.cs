@@ -53,7 +53,12 @@ internal sealed class EchoBackendHarness : IAsyncDisposable
     }
 }
 
-/// <summary>A <see cref="FakeTimeProvider"/> that counts the timers created, so a test knows a delay has begun before advancing time.</summary>
+/// <summary>
+/// A <see cref="FakeTimeProvider"/> that counts the timers created, so a test knows a delay has begun before advancing
+/// time. A timer counts once it is registered: counted before, a test could advance the clock between the count and
+/// the registration, and the timer's due time would then be reckoned from the advanced clock (a CI run waited for
+/// 300 ms of virtual time that never came).
+/// </summary>
 internal sealed class CountingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private int _timersCreated;
@@ -62,7 +67,8 @@ internal sealed class CountingTimeProvider(DateTimeOffset start) : FakeTimeProvi
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         Interlocked.Increment(ref _timersCreated);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }
