@@ -134,7 +134,7 @@ internal sealed partial class DispatchCore
     {
         if (FindAttempt(requestId) is { } request && request.Worker == worker)
         {
-            _outliers.Answered(request, worker, completion: false); // its first event, if it was still awaiting one
+            _outliers.Answered(request, worker); // its first event, if it was still awaiting one
             if (!request.Submit.IsStreaming) return FrameVerdict.Dropped;
             if (request.Stream.TryWriteChunk(text)) return FrameVerdict.Accepted;
             AbortInFlight(request, CancelReason.ClientDisconnect, DispatchFailureKind.ClientTooSlow);
@@ -167,7 +167,7 @@ internal sealed partial class DispatchCore
             return FrameVerdict.ProtocolViolation;
         }
 
-        _outliers.Answered(request, worker, completion: true);
+        _outliers.Answered(request, worker);
         Detach(request);
         Finish(request, new RequestEvent.Completed(response));
         ReleaseSlot(worker);

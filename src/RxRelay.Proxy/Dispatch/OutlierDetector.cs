@@ -72,24 +72,24 @@ internal sealed class OutlierDetector : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="worker"/> answered <paramref name="request"/>: its first <c>response_chunk</c>, or its
-    /// <c>response_complete</c> (<paramref name="completion"/>). The first event stops the request's clock and, with
-    /// any completion, counts as the worker's progress (<see cref="ShowsNoProgress"/>, <see cref="IsHealthyBeside"/>);
-    /// later chunks of a started stream change nothing.
+    /// <paramref name="worker"/> answered <paramref name="request"/> (a <c>response_chunk</c> or its
+    /// <c>response_complete</c>). When that is a streaming request's first event, its clock stops and it counts as the
+    /// worker's progress (<see cref="ShowsNoProgress"/>, <see cref="IsHealthyBeside"/>); anything else changes nothing.
     /// </summary>
-    public void Answered(PendingRequest request, WorkerState worker, bool completion)
+    public void Answered(PendingRequest request, WorkerState worker)
     {
-        var firstEvent = _awaiting.TryGetValue(request, out var awaiting);
-        if (_timeout is null || (!firstEvent && !completion)) return;
-        if (firstEvent) Untrack(request);
-        var newest = _progress.TryGetValue(worker, out var progress) ? progress.NewestAssigned : DateTimeOffset.MinValue;
-        if (firstEvent && awaiting.AssignedAt > newest) newest = awaiting.AssignedAt;
+        if (!_awaiting.TryGetValue(request, out var awaiting)) return;
+        Untrack(request);
+        var newest = _progress.TryGetValue(worker, out var progress) && progress.NewestAssigned > awaiting.AssignedAt
+            ? progress.NewestAssigned : awaiting.AssignedAt;
         _progress[worker] = new Progress(newest, _time.GetUtcNow());
     }
 
     /// <summary>
-    /// True when <paramref name="worker"/> answered nothing (no first event, no completion) for a whole first-event
-    /// timeout: stuck, not merely slow. A worker that is behind in a burst still answers its older requests.
+    /// True when <paramref name="worker"/> gave no streaming request its first event for a whole first-event timeout:
+    /// stuck, not merely behind (a worker working through a burst still starts its older streams). Non-streaming
+    /// answers and later chunks of started streams do not count: a worker whose backend still finishes those while no
+    /// new stream starts holds new requests that a peer could start.
     /// </summary>
     public bool ShowsNoProgress(WorkerState worker) =>
         !_progress.TryGetValue(worker, out var progress) || progress.LastAnswerAt <= _time.GetUtcNow() - _timeout;
@@ -243,6 +243,6 @@ internal sealed class OutlierDetector : IDisposable
 
     private readonly record struct Awaiting(DateTimeOffset AssignedAt, DateTimeOffset CheckAt, WorkerState Worker);
 
-    /// <summary>The assignment time of the youngest request a worker answered (first event), and when it last answered anything.</summary>
+    /// <summary>The assignment time of the youngest streaming request a worker started, and when it last started one.</summary>
     private readonly record struct Progress(DateTimeOffset NewestAssigned, DateTimeOffset LastAnswerAt);
 }

@@ -5,7 +5,7 @@ using RxRelay.Testing.Logging;
 namespace RxRelay.Proxy.Tests.Dispatch;
 
 /// <summary>
-/// Stuck, not behind (docs/protocol.md#outlier-ejection): a worker is ejected only when it answered nothing for a whole
+/// Stuck, not behind (docs/protocol.md#outlier-ejection): a worker is ejected only when no stream of it started for a whole
 /// first-event timeout and a peer beside it keeps up (awaits nothing, or answered a request as young as the overdue
 /// one); a request examined without effect is examined again one timeout later.
 /// </summary>
@@ -127,7 +127,27 @@ public sealed class DispatchCoreOutlierOverloadTests
 
         sut.Time.Advance(TimeSpan.FromSeconds(5)); // 10 s: request-1 overdue, but a answered within the last 10 s
         Assert.Empty(sut.Sinks[a].Frames.OfType<CancelRequest>());
-        sut.Time.Advance(FirstEventTimeout); // 20 s: examined again; a has answered nothing since 5 s
+        sut.Time.Advance(FirstEventTimeout); // 20 s: examined again; a has started no stream since 5 s
+
+        Assert.Equal([new CancelRequest("request-1", CancelReason.Timeout)], sut.Sinks[a].Frames.OfType<CancelRequest>());
+        Assert.Equal(["request-2", "request-1"], sut.RequestsSentTo(b));
+    }
+
+    [Fact]
+    [Trait(TestSource.Trait, TestSource.Improvement)]
+    public void FirstEventTimeout_WorkerFinishingOnlyNonStreamingRequests_StartsNoStreamSoStillEjected()
+    {
+        using var sut = new CoreHarness();
+        var a = sut.Register("a", ["llama"], max: 8);
+        var b = sut.Register("b", ["llama"], max: 8);
+        sut.Submit("llama", streaming: true); // request-1 → a, never started
+        sut.Submit("llama", streaming: true); // request-2 → b
+        sut.Core.OnChunk(b, "request-2", "b");
+        sut.Submit("llama"); // request-3 → a (non-streaming)
+        sut.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(FrameVerdict.Accepted, sut.Complete(a, "request-3")); // a still finishes non-streaming work
+
+        sut.Time.Advance(TimeSpan.FromSeconds(5));
 
         Assert.Equal([new CancelRequest("request-1", CancelReason.Timeout)], sut.Sinks[a].Frames.OfType<CancelRequest>());
         Assert.Equal(["request-2", "request-1"], sut.RequestsSentTo(b));
