@@ -25,7 +25,7 @@ internal sealed class OutlierDetector : IDisposable
     private readonly SortedDictionary<(DateTimeOffset CheckAt, long Sequence), PendingRequest> _checks = [];
     private readonly Dictionary<WorkerState, SortedSet<(DateTimeOffset AssignedAt, long Sequence)>> _awaitingByWorker = [];
 
-    // Per worker: its answers (Progress), its ejections, and the current one.
+    // Per worker: the streams it started (Progress), its ejections, and the current one.
     private readonly Dictionary<WorkerState, Progress> _progress = [];
     private readonly Dictionary<WorkerState, int> _ejectionCount = [];
     private readonly SortedDictionary<(DateTimeOffset Until, long Sequence), WorkerState> _ejectedUntil = [];
@@ -129,8 +129,9 @@ internal sealed class OutlierDetector : IDisposable
     }
 
     /// <summary>
-    /// An examination found no healthy peer beside the request's worker: examine it again one timeout from now, if it
-    /// still awaits its first event then. Peers that were busy may have shown since that this worker is behind them.
+    /// An examination moved nothing (the worker still started streams, or no peer was healthy beside it, or it is a
+    /// model's last worker): examine the request again one timeout from now, if it still awaits its first event then.
+    /// Peers that were busy may have shown since that this worker is behind them.
     /// </summary>
     public void ExamineAgainLater(PendingRequest request)
     {
