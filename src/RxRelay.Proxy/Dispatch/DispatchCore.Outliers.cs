@@ -6,10 +6,10 @@ namespace RxRelay.Proxy.Dispatch;
 /// <summary>
 /// Outlier ejection (docs/protocol.md#outlier-ejection), after Envoy's: a worker whose streaming request
 /// got no first event within <see cref="DispatchOptions.FirstEventTimeout"/>, and that started no stream for
-/// that long, is ejected while another worker for that model is healthy and keeping up. The ejected worker keeps its socket and its started streams; its
-/// requests without a first event get a <c>cancel</c> (<c>timeout</c>) and are requeued, each using up
-/// one requeue attempt (docs/protocol.md#requeue), so a request is never bounced between stuck workers
-/// more often than between lost ones. Ejection never leaves a model without a worker: a worker that
+/// that long, is ejected while another worker for that model is healthy and keeping up. The ejected worker
+/// keeps its socket and its started streams; its requests without a first event get a <c>cancel</c>
+/// (<c>timeout</c>) and are requeued, each using up one requeue attempt (docs/protocol.md#requeue), so a
+/// request is never bounced between stuck workers more often than between lost ones. Ejection never leaves a model without a worker: a worker that
 /// serves some model alone is not ejected, and one left alone by a peer's departure is reinstated.
 /// </summary>
 internal sealed partial class DispatchCore

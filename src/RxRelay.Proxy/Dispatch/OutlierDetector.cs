@@ -61,9 +61,11 @@ internal sealed class OutlierDetector : IDisposable
     }
 
     /// <summary>The request got its first event or left its worker; true when it was still awaiting one.</summary>
-    public bool Untrack(PendingRequest request)
+    public bool Untrack(PendingRequest request) => Untrack(request, out _);
+
+    private bool Untrack(PendingRequest request, out Awaiting awaiting)
     {
-        if (!_awaiting.Remove(request, out var awaiting)) return false;
+        if (!_awaiting.Remove(request, out awaiting)) return false;
         _checks.Remove((awaiting.CheckAt, request.Sequence));
         var byWorker = _awaitingByWorker[awaiting.Worker];
         byWorker.Remove((awaiting.AssignedAt, request.Sequence));
@@ -78,8 +80,7 @@ internal sealed class OutlierDetector : IDisposable
     /// </summary>
     public void Answered(PendingRequest request, WorkerState worker)
     {
-        if (!_awaiting.TryGetValue(request, out var awaiting)) return;
-        Untrack(request);
+        if (!Untrack(request, out var awaiting)) return;
         var newest = _progress.TryGetValue(worker, out var progress) && progress.NewestAssigned > awaiting.AssignedAt
             ? progress.NewestAssigned : awaiting.AssignedAt;
         _progress[worker] = new Progress(newest, _time.GetUtcNow());
@@ -122,10 +123,8 @@ internal sealed class OutlierDetector : IDisposable
         if (_checks.Count == 0) return null;
         var (key, request) = _checks.First();
         if (key.CheckAt > _time.GetUtcNow()) return null;
-        _checks.Remove(key);
-        var awaiting = _awaiting[request];
-        _awaiting[request] = awaiting with { CheckAt = DateTimeOffset.MaxValue };
-        return (request, awaiting.AssignedAt);
+        _checks.Remove(key); // its entry keeps the passed CheckAt: removing that key again is a no-op
+        return (request, _awaiting[request].AssignedAt);
     }
 
     /// <summary>
